@@ -1,0 +1,53 @@
+# smtp-kb: `make run` serves the site locally, `make test` runs the whole suite.
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+FIXTURES := fixtures/categories.yaml fixtures/providers.yaml $(sort $(wildcard fixtures/codes-*.yaml))
+# What a local plain-HTTP server needs; production defaults stay strict.
+LOCAL_ENV := DEBUG=1 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
+TEST_ENV := HTTPS=0 RATE_LIMIT_ANALYZE=0
+
+.PHONY: install install-test db run test test-sqlite test-postgres bench
+
+.venv/installed: requirements.txt
+	python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+.venv/installed-test: .venv/installed requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+install: .venv/installed
+
+install-test: .venv/installed-test
+
+db: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata $(FIXTURES)
+
+run: db
+	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite"
+	env -u DATABASE_URL $(TEST_ENV) $(PY) manage.py test tests
+
+test-postgres:
+	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(TEST_ENV) $(PY) manage.py test tests; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(TEST_DATABASE_URL) is unreachable, and CI=true needs it: failing."; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL test run, because no server answers at $(TEST_DATABASE_URL). Start one or set TEST_DATABASE_URL."; \
+	fi
+
+bench: install-test db
+	$(PY) bench/run_all.py

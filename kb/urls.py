@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path
+
+from kb import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("codes/", views.code_list, name="code_list"),
+    path("codes/<str:code>/", views.code_detail, name="code_detail"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/codes/", api.code_list, name="api_code_list"),
+    path("api/v1/codes/<str:code>/", api.code_detail, name="api_code_detail"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,104 @@
+from collections import Counter
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from kb import codes
+from kb.models import Category, Code
+
+PAGE_SIZE = 50
+# Shown on the home page: what support staff meet most often.
+COMMON_CODES = ["550", "5.1.1", "5.7.26", "554", "552", "5.2.2", "421", "451", "450", "441"]
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request):
+    published = Code.objects.published()
+    categories = Category.objects.annotate(n=Count("codes", filter=Q(codes__published=True))).filter(n__gt=0)
+    common = sorted(published.filter(code__in=COMMON_CODES), key=lambda c: COMMON_CODES.index(c.code))
+    return render(
+        request,
+        "kb/home.html",
+        {"classes": _class_rows(published), "categories": categories, "common": common},
+    )
+
+
+def code_list(request):
+    q = request.GET.get("q", "").strip()
+    entries = Code.objects.search(q) if q else Code.objects.published()
+    entries = sorted(entries.only("code", "title"), key=lambda c: c.sort_key)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "kb/code_list.html", {"q": q, "page": page})
+
+
+def code_detail(request, code):
+    canonical = _canonical(code)
+    if canonical is None:
+        return render(request, "kb/code_unknown.html", {"code": code, "malformed": True}, status=404)
+    if canonical != code:
+        return redirect("code_detail", canonical, permanent=True)
+
+    entry = Code.objects.published().filter(code=code).prefetch_related("categories").first()
+    if entry is None:
+        return _missing(request, code)
+
+    examples = entry.examples.select_related("provider").order_by("provider__name", "position")
+    context = {
+        "entry": entry,
+        "causes": entry.causes.all(),
+        "steps": entry.steps.all(),
+        "example_groups": [(provider, list(group)) for provider, group in groupby(examples, lambda e: e.provider)],
+        "related": _related(entry),
+    }
+    return render(request, "kb/code_detail.html", context)
+
+
+def _canonical(text):
+    """The canonical spelling of a code written with stray zeros or spaces, or None."""
+    text = text.strip()
+    if codes.kind_of(text):
+        return text
+    parts = text.split(".")
+    if len(parts) == 3 and all(part.isdigit() for part in parts):
+        candidate = ".".join(str(int(part)) for part in parts)
+        return candidate if codes.kind_of(candidate) else None
+    return None
+
+
+def _missing(request, code):
+    """A well-formed code without an entry: say what its digits mean and point nearby."""
+    if codes.kind_of(code) == codes.ENHANCED:
+        klass, subject, _ = code.split(".")
+        nearby = Code.objects.published().filter(code__startswith=f"{klass}.{subject}.")
+    else:
+        nearby = Code.objects.published().of_kind(codes.BASIC).filter(code__startswith=code[:2])
+        if not nearby.exists():
+            nearby = Code.objects.published().of_kind(codes.BASIC).of_class(code[0])
+    nearby = sorted(nearby.only("code", "title"), key=lambda c: c.sort_key)
+    context = {
+        "code": code,
+        "kind": codes.kind_of(code),
+        "meaning": codes.describe(code),
+        "severity": codes.severity_of(code),
+        "nearby": nearby,
+    }
+    return render(request, "kb/code_unknown.html", context, status=404)
+
+
+def _related(entry):
+    related = Code.objects.published().filter(Q(related_from=entry) | Q(related=entry)).distinct()
+    return sorted(related.only("code", "title"), key=lambda c: c.sort_key)
+
+
+def _class_rows(entries):
+    counts = Counter(code[0] for code in entries.values_list("code", flat=True))
+    return [
+        {"digit": digit, "meaning": codes.BASIC_CLASSES[digit], "count": counts[digit]}
+        for digit in sorted(counts)
+    ]

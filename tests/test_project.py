@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase
+
+from kb.models import Category, Code, Provider
+from tests.helpers import KB_FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "HTTPS")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+class MigrationTests(TestCase):
+    def test_no_model_change_lacks_a_migration(self):
+        out = StringIO()
+        try:
+            call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+        except SystemExit:
+            self.fail(f"Missing migrations:\n{out.getvalue()}")
+
+
+class FixtureTests(TestCase):
+    fixtures = KB_FIXTURES
+
+    def test_the_fixtures_load_into_this_database(self):
+        self.assertGreater(Code.objects.count(), 0)
+        self.assertGreater(Category.objects.count(), 0)
+        self.assertGreater(Provider.objects.count(), 0)
+
+    def test_loading_the_fixtures_twice_changes_nothing(self):
+        counts = [model.objects.count() for model in (Code, Category, Provider)]
+        call_command("loaddata", *KB_FIXTURES, verbosity=0)
+        self.assertEqual([model.objects.count() for model in (Code, Category, Provider)], counts)
+        self.assertEqual(Code.objects.get(code="441").causes.count(), 3)
+
+
+class SettingsTests(SimpleTestCase):
+    def test_serving_without_a_secret_key_in_production_fails_clearly(self):
+        result = run_python("import kb.wsgi")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECRET_KEY is not set", result.stderr)
+
+    def test_serving_with_debug_on_needs_no_secret_key(self):
+        self.assertEqual(run_python("import kb.wsgi", DEBUG="1").returncode, 0)
+
+    def test_the_deploy_check_is_clean_with_production_settings(self):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT, capture_output=True, text=True,
+            env={**os.environ, "SECRET_KEY": "x" * 60 + "a-long-random-production-key", "ALLOWED_HOSTS": "smtp-kb.example",
+                 "DEBUG": "0", "HTTPS": "1"},
+        )
+        self.assertEqual(result.returncode, 0, result.stderr + result.stdout)

@@ -1,0 +1,104 @@
+"""Checks that keep the published knowledge base complete and consistent.
+
+Each check yields (code, problem) pairs; `manage.py check_content` prints them
+and fails when there are any. The test suite runs it on the fixtures.
+"""
+
+import re
+
+from kb import codes, registry
+from kb.models import Code
+
+MIN_SUMMARY = 200
+MIN_CAUSES = 2
+MIN_STEPS = 3
+INTERNAL_LINK = re.compile(r"/codes/([^/\s)\"'#?]+)/")
+# The reply code an example starts with, after any "Remote Server returned '"-style lead-in.
+LEADING_BASIC = re.compile(r"(?<![\d.])([1-5][0-9][0-9])(?=[ -]|$)")
+
+
+def all_problems(entries=None):
+    entries = list(entries if entries is not None else _published_entries())
+    known = {entry.code for entry in entries}
+    yield from coverage_problems(known)
+    for entry in entries:
+        yield from section_problems(entry)
+        yield from standing_problems(entry)
+        yield from example_problems(entry)
+        yield from link_problems(entry, known)
+
+
+def _published_entries():
+    return Code.objects.published().prefetch_related(
+        "causes", "steps", "examples", "categories", "related", "related_from"
+    )
+
+
+def coverage_problems(known):
+    for code in sorted(registry.required_codes() - known, key=codes.sort_key):
+        yield code, "missing: the reference files list this code but it has no published entry"
+
+
+def section_problems(entry):
+    """4xx/5xx and 1xx entries are fully written; success and intermediate ones need less."""
+    if not entry.title.strip():
+        yield entry.code, "no title"
+    if not entry.reference_list():
+        yield entry.code, "no references"
+    if entry.severity in ("success", "intermediate"):
+        if not entry.summary.strip():
+            yield entry.code, "no summary"
+        return
+    if len(entry.summary.strip()) < MIN_SUMMARY:
+        yield entry.code, f"summary has {len(entry.summary.strip())} characters, needs at least {MIN_SUMMARY}"
+    causes, steps = list(entry.causes.all()), list(entry.steps.all())
+    if len(causes) < MIN_CAUSES:
+        yield entry.code, f"{len(causes)} causes, needs at least {MIN_CAUSES}"
+    if len(steps) < MIN_STEPS:
+        yield entry.code, f"{len(steps)} resolution steps, needs at least {MIN_STEPS}"
+    for step in steps:
+        if not step.audience:
+            yield entry.code, f"step {step.position} does not say whom it is for"
+    if not entry.categories.all():
+        yield entry.code, "no category"
+    if not (entry.related.all() or entry.related_from.all()):
+        yield entry.code, "no related codes"
+
+
+def standing_problems(entry):
+    code, standing = entry.code, entry.standing
+    if code in registry.rfc_basic_codes() and standing != Code.Standing.RFC:
+        yield code, "an RFC defines this reply code: its standing must be “Defined by an RFC”"
+    if entry.kind == codes.ENHANCED:
+        in_registry = registry.registry_key(code) in registry.enhanced_registry()
+        if in_registry and standing not in (Code.Standing.RFC, Code.Standing.REGISTRY):
+            yield code, "this enhanced code is in the IANA registry: its standing must be RFC or registry"
+        if not in_registry and standing in (Code.Standing.RFC, Code.Standing.REGISTRY):
+            yield code, "this enhanced code is not in the IANA registry: it cannot be RFC or registry"
+    elif code not in registry.basic_codes() and standing in (Code.Standing.RFC, Code.Standing.REGISTRY):
+        yield code, "no RFC or registry defines this reply code: its standing must be vendor or folklore"
+
+
+def example_problems(entry):
+    """An example's own codes must be the entry's: its reply code, or its enhanced code."""
+    for example in entry.examples.all():
+        if not example.source.strip():
+            yield entry.code, f"example {example.position} has no source"
+        found_enhanced = set(registry.ENHANCED_IN_TEXT.findall(example.text))
+        leading = LEADING_BASIC.search(example.text)
+        if entry.kind == codes.ENHANCED and found_enhanced and entry.code not in found_enhanced:
+            yield entry.code, f"example {example.position} carries {', '.join(sorted(found_enhanced))}, not {entry.code}"
+        if entry.kind == codes.BASIC and leading and leading.group(1) != entry.code:
+            yield entry.code, f"example {example.position} is a {leading.group(1)} reply, not {entry.code}"
+
+
+def link_problems(entry, known):
+    texts = [entry.summary, *(c.text for c in entry.causes.all()), *(s.text for s in entry.steps.all()),
+             *(e.notes for e in entry.examples.all())]
+    for text in texts:
+        for target in INTERNAL_LINK.findall(text):
+            if target not in known:
+                yield entry.code, f"links to /codes/{target}/, which has no published entry"
+    for related in [*entry.related.all(), *entry.related_from.all()]:
+        if related.code not in known:
+            yield entry.code, f"related code {related.code} is not published"

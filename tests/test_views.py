@@ -25,10 +25,17 @@ class PublishedEntryPagesTests(TestCase):
         self.assertContains(response, "Browse by class")
         self.assertContains(response, "5xx")
 
-    def test_the_code_list_shows_every_published_entry(self):
-        response = self.client.get(reverse("code_list"))
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "/codes/550/")
+    def test_the_code_list_shows_every_published_entry_across_its_pages(self):
+        listed, page = "", 1
+        while True:
+            response = self.client.get(reverse("code_list"), {"page": page})
+            self.assertEqual(response.status_code, 200)
+            listed += response.content.decode()
+            if 'rel="next"' not in response.content.decode():
+                break
+            page += 1
+        for entry in Code.objects.published():
+            self.assertIn(f'href="{entry.get_absolute_url()}"', listed)
 
     def test_a_search_query_does_not_break_the_list(self):
         response = self.client.get(reverse("code_list"), {"q": "mailbox full"})

@@ -1,0 +1,39 @@
+"""The parser's results: Report, Finding and BounceError."""
+from dataclasses import dataclass
+
+from .replies import hard_bounce
+
+
+class BounceError(ValueError):
+    """The input cannot be read as a bounce; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One recipient's outcome, as a bounce reports it.
+
+    `status` is the enhanced status code as written (RFC 3463); `reply_code` is the remote
+    server's basic reply code (RFC 5321 §4.2); `span` is (start, end) of the diagnostic in
+    `Report.text`, or None when it is not there as written (e.g. inside a base64 part).
+    """
+    recipient: str | None
+    action: str | None
+    reply_code: str | None
+    status: str | None
+    diagnostic: str | None
+    remote_mta: str | None = None
+    command: str | None = None
+    span: tuple[int, int] | None = None
+
+    @property
+    def hard_bounce(self):
+        """True when permanent, False when transient, None when unknown (RFC 5321 §4.2.1)."""
+        return hard_bounce(self.reply_code, self.status)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `parse` read: the kind of message, the findings, and the text spans index into."""
+    kind: str
+    findings: list
+    text: str

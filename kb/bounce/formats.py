@@ -1,0 +1,101 @@
+"""What kind of message this is: a non-bounce report, an auto-reply, or which MTA wrote the bounce.
+
+The MTA names only label a report (`Report.kind`); the findings come from the same scanners
+whatever wrote the text. The phrases are the fixed wording of each MTA's bounce template.
+"""
+import re
+
+# (kind, phrase) in the order they are tried; matched case-insensitively in the notice's text.
+SIGNATURES = (
+    ("qmail", "this is the qmail-send program"),
+    ("postfix", "this is the mail system at host"),
+    ("postfix", "the postfix program"),
+    ("exim", "this message was created automatically by mail delivery software"),
+    ("exim", "could not be delivered to one or more of its"),
+    ("courier", "this is a delivery status notification"),
+    ("opensmtpd", "this is the mailer-daemon at"),
+    ("dragonfly", "this is the dragonfly mail agent"),
+    ("exchange", "delivery has failed to these recipients"),
+    ("exchange", "did not reach the following recipient"),
+    ("exchange", "diagnostic information for administrators"),
+    ("exchange", "your message couldn't be delivered"),
+    ("exchange", "your message wasn't delivered"),
+    ("gmail", "delivery to the following recipient failed"),
+    ("gmail", "the response from the remote server was"),
+    ("gmail", "** address not found **"),
+    ("gmail", "** message not delivered **"),
+    ("yahoo", "sorry, we were unable to deliver your message"),
+    ("amazon-ses", "an error occurred while trying to deliver the mail"),
+    ("sendmail", "----- transcript of session follows -----"),
+    ("sendmail", "----- the following addresses had permanent fatal errors -----"),
+    ("domino", "not listed in domino directory"),
+    ("messagingserver", "this report relates to a message you sent with the following header fields"),
+)
+_SIGNATURE_SCAN_LIMIT = 8192
+
+_BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail delivery|mdaemon|mailer_daemon", re.I)
+_BOUNCE_SUBJECTS = re.compile(
+    r"undeliver|undelivered|delivery (?:status|failure|failed|notification|has failed|problem)"
+    r"|returned mail|failure notice|mail delivery|non.?delivery|could not be delivered|not delivered"
+    r"|rejected|bounce|delayed|warning: message",
+    re.I,
+)
+_AUTO_REPLY_SUBJECTS = re.compile(r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
+
+
+def report_type(message):
+    """The report-type of a multipart/report (RFC 6522 §3), lowercased, or ''."""
+    for headers in [message.headers] + [part.headers for part in message.parts]:
+        value = headers.get("content-type", "")
+        if "report-type" in value.lower():
+            match = re.search(r"report-type\s*=\s*\"?([\w-]+)", value, re.I)
+            if match:
+                return match.group(1).lower()
+    return ""
+
+
+def is_feedback(message):
+    """An ARF abuse report (RFC 5965), not a bounce."""
+    return report_type(message) == "feedback-report" or any(
+        part.content_type == "message/feedback-report" for part in message.parts)
+
+
+def is_read_receipt(message):
+    """A message disposition notification (RFC 8098), not a bounce."""
+    return report_type(message) == "disposition-notification" or any(
+        part.content_type == "message/disposition-notification" for part in message.parts)
+
+
+def is_auto_reply(headers):
+    """RFC 3834 §5: auto-replies say so in Auto-Submitted; older ones only in the subject."""
+    auto = headers.get("auto-submitted", "").lower()
+    if auto.startswith("auto-replied"):
+        return True
+    if headers.get("x-autoreply") or headers.get("x-autorespond"):
+        return True
+    return bool(_AUTO_REPLY_SUBJECTS.search(headers.get("subject", "")))
+
+
+def looks_like_bounce(headers):
+    """Sent by a mail system about a delivery: a mailer-daemon sender or a bounce subject."""
+    return bool(_BOUNCE_SENDERS.search(headers.get("from", ""))
+                or _BOUNCE_SUBJECTS.search(headers.get("subject", "")))
+
+
+def mta_kind(texts):
+    """The MTA whose bounce template wrote these texts, or None."""
+    for text in texts:
+        head = text[:_SIGNATURE_SCAN_LIMIT].lower()
+        for kind, phrase in SIGNATURES:
+            if phrase in head:
+                return kind
+    return None
+
+
+def is_delay_notice(headers, text):
+    """A warning that delivery is still being tried (Action: delayed in RFC 3464 terms)."""
+    subject = headers.get("subject", "").lower()
+    if "delay" in subject or subject.startswith("warning"):
+        return True
+    head = text[:_SIGNATURE_SCAN_LIMIT].lower()
+    return "will be retried" in head or "has not yet been delivered" in head or "still trying" in head

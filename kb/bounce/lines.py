@@ -1,0 +1,18 @@
+"""Line iteration over text with any line ending (LF, CRLF or a bare CR), keeping offsets."""
+import re
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Lines longer than this are only searched in their first part: real reply lines are short
+# (RFC 5321 §4.5.3.1.5 allows 512 octets) and a bound keeps every search linear.
+MAX_LINE = 2000
+
+
+def iter_lines(text, start=0, end=None):
+    """Yield (offset, line) for each line of text[start:end], line breaks removed."""
+    end = len(text) if end is None else end
+    pos = start
+    for match in _NEWLINE.finditer(text, start, end):
+        yield pos, text[pos:min(match.start(), pos + MAX_LINE)]
+        pos = match.end()
+    if pos < end:
+        yield pos, text[pos:min(end, pos + MAX_LINE)]

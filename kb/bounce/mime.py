@@ -1,0 +1,273 @@
+"""A light, lazy MIME walk: just enough of RFC 5322 and RFC 2045-2047 to reach a bounce's parts.
+
+The `email` package builds a full object tree and runs its policy machinery on every header; a
+bounce parser needs only the top headers, the part boundaries and the decoded text of a few parts.
+Parts are slices of one decoded string, so a part that needs no transfer or charset decoding keeps
+its offset into that string (for highlighting); decoded parts get `offset=None`.
+"""
+import binascii
+import codecs
+import re
+from dataclasses import dataclass, field
+
+# Bounds that keep the walk linear and cheap on hostile input.
+MAX_PARTS = 64
+MAX_DEPTH = 8
+MAX_HEADER_LINES = 500
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_HEADER_NAME = re.compile(r"[!-9;-~]{1,76}:")  # RFC 5322 §2.2: printable ASCII except colon
+_PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_ENCODED_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
+
+# Parts that carry the returned original message: never searched for codes (RFC 3462 §2/RFC 6522).
+RETURNED_MESSAGE_TYPES = frozenset({
+    "message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers",
+    "message/partial", "message/external-body",
+})
+
+
+@dataclass
+class Part:
+    """One leaf of the MIME tree, with its body already transfer- and charset-decoded."""
+    content_type: str
+    params: dict
+    headers: dict
+    body: str
+    offset: int | None  # where `body` starts in the input text, or None if it was decoded
+
+
+@dataclass
+class Message:
+    headers: dict
+    codec: str | None  # how the input text maps back to bytes (see decode_input)
+    parts: list = field(default_factory=list)
+    returned_headers: list = field(default_factory=list)  # header dicts of returned messages
+
+
+def decode_input(data):
+    """Return (text, codec): the input as text, and the codec that maps it back to bytes.
+
+    UTF-8 when the bytes are valid UTF-8, otherwise latin-1, which maps every byte to one
+    character and so lets a part declared in another charset be re-decoded exactly.
+    """
+    if isinstance(data, str):
+        return data, None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def parse_message(text, codec=None):
+    """Walk the MIME structure of `text` (a whole message or a pasted fragment)."""
+    start = _skip_mbox_from_line(text)
+    headers, body_start = read_headers(text, start)
+    message = Message(headers, codec and codecs.lookup(codec).name)
+    if not headers:
+        message.parts.append(Part("text/plain", {}, {}, text[start:], start))
+        return message
+    _walk(text, headers, body_start, len(text), message, 0)
+    return message
+
+
+def _skip_mbox_from_line(text):
+    # An mbox file starts with an envelope line "From sender date" that is not a header.
+    if text.startswith("From "):
+        match = _NEWLINE.search(text)
+        return match.end() if match else len(text)
+    return 0
+
+
+def read_headers(text, start, end=None):
+    """Read an RFC 5322 header block; return ({lowercase name: unfolded value}, body start).
+
+    Without a header-like first line the block is empty and the body starts at `start`.
+    The first occurrence of a name wins: bounces need single-valued fields only.
+    """
+    end = len(text) if end is None else end
+    headers = {}
+    name = None
+    pos = start
+    for _ in range(MAX_HEADER_LINES):
+        if pos >= end:
+            return headers, end
+        match = _NEWLINE.search(text, pos, end)
+        line_end, next_pos = (match.start(), match.end()) if match else (end, end)
+        line = text[pos:line_end]
+        if not line.strip():
+            return headers, next_pos
+        if line[0] in " \t" and headers:
+            # RFC 5322 §2.2.3: a folded line continues the previous field.
+            if name:
+                headers[name] += " " + line.strip()
+        else:
+            colon = _HEADER_NAME.match(line)
+            if not colon:
+                # Not a header block (a pasted fragment) or the end of a broken one.
+                return headers, (pos if headers else start)
+            name = line[:colon.end() - 1].strip().lower()
+            if name in headers:
+                name = None  # keep the first occurrence; ignore this one and its folds
+            else:
+                headers[name] = line[colon.end():].strip()
+        pos = next_pos
+    return headers, pos
+
+
+def content_type(headers, default="text/plain"):
+    """Split a Content-Type value into (lowercase type/subtype, {param: value})."""
+    value = headers.get("content-type", "")
+    main = value.split(";", 1)[0].strip().lower() or default
+    params = {}
+    for name, raw in _PARAM.findall(value):
+        params.setdefault(name.lower(), raw[1:-1] if raw.startswith('"') else raw)
+    return main, params
+
+
+def _walk(text, headers, start, end, message, depth):
+    ctype, params = content_type(headers)
+    if len(message.parts) >= MAX_PARTS:
+        return
+    if ctype in RETURNED_MESSAGE_TYPES:
+        message.returned_headers.append(_returned_headers(text, headers, start, end, ctype))
+        return
+    boundary = params.get("boundary")
+    if ctype.startswith("multipart/") and boundary and depth < MAX_DEPTH:
+        for part_start, part_end in _split_multipart(text, start, end, boundary):
+            part_headers, body_start = read_headers(text, part_start, part_end)
+            if not part_headers:
+                part_headers = {"content-type": "text/plain"}
+            _walk(text, part_headers, body_start, part_end, message, depth + 1)
+        return
+    if ctype.startswith(("text/", "message/")) or ctype == "multipart/report" or "/" not in ctype:
+        body, offset = _decode_body(text, start, end, headers, params, message)
+        message.parts.append(Part(ctype, params, headers, body, offset))
+
+
+def _returned_headers(text, headers, start, end, ctype):
+    # The original message is skipped; only its header block is read (cheaply) so that
+    # a bounce that never names its recipient can fall back to the original To: field.
+    if headers.get("content-transfer-encoding", "").strip().lower() in ("base64", "quoted-printable"):
+        return {}
+    return read_headers(text, start, min(end, start + 16384))[0]
+
+
+def _split_multipart(text, start, end, boundary):
+    """Yield (start, end) of each body part between `--boundary` lines (RFC 2046 §5.1.1)."""
+    delimiter = "--" + boundary
+    positions = []
+    pos = start
+    while len(positions) <= MAX_PARTS:
+        found = text.find(delimiter, pos, end)
+        if found < 0:
+            break
+        at_line_start = found == start or text[found - 1] in "\r\n"
+        pos = found + len(delimiter)
+        if at_line_start:
+            closing = text.startswith("--", pos)
+            positions.append((found, pos, closing))
+            if closing:
+                break
+    for (_, after, closing), following in zip(positions, positions[1:] + [None]):
+        if closing:
+            break
+        line_end = _NEWLINE.search(text, after, end)
+        part_start = line_end.end() if line_end else end
+        part_end = _strip_line_break_before(text, following[0]) if following else end
+        yield part_start, max(part_start, part_end)
+
+
+def _strip_line_break_before(text, pos):
+    # RFC 2046 §5.1.1: the line break before a delimiter belongs to the delimiter.
+    if text[pos - 2:pos] == "\r\n":
+        return pos - 2
+    if text[pos - 1:pos] in ("\n", "\r"):
+        return pos - 1
+    return pos
+
+
+def _decode_body(text, start, end, headers, params, message):
+    encoding = headers.get("content-transfer-encoding", "").strip().lower()
+    raw = text[start:end]
+    charset = params.get("charset", "").strip().lower()
+    if encoding == "base64":
+        data = _decode_base64(raw)
+    elif encoding == "quoted-printable":
+        # binascii understands "=\n" and "=\r\n" soft breaks; bare CR ends are turned into LF first.
+        data = binascii.a2b_qp(_NEWLINE.sub("\n", raw).encode("latin-1", "replace"))
+    else:
+        recoded = _recode(raw, charset, message)
+        return (raw, start) if recoded is None else (recoded, None)
+    return decode_bytes(data, charset), None
+
+
+def _decode_base64(raw):
+    compact = "".join(raw.split())
+    compact = compact[:len(compact) - len(compact) % 4]
+    try:
+        return binascii.a2b_base64(compact.encode("ascii", "ignore"))
+    except binascii.Error:
+        return b""
+
+
+def _recode(raw, charset, message):
+    """Re-decode an unencoded body declared in another charset; None when it reads as it is."""
+    codec = _codec(charset)
+    if codec is None or codec in _READS_AS_IS or codec == message.codec:
+        return None
+    if raw.isascii() and codec not in _SEVEN_BIT_CODECS:
+        return None
+    try:
+        data = raw.encode(message.codec or "ascii")
+    except UnicodeEncodeError:
+        return None  # text input already holds decoded characters
+    return decode_bytes(data, charset)
+
+
+_READS_AS_IS = frozenset({"utf-8", "ascii"})
+# Charsets that write non-ASCII text as 7-bit escape sequences (RFC 1468), to be decoded even
+# when the body is pure ASCII.
+_SEVEN_BIT_CODECS = frozenset({"iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_kr", "utf-7"})
+
+
+def _codec(charset):
+    """The normalised codec name of a declared charset, or None when Python does not know it."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data, charset):
+    """Decode bytes in the declared charset; UTF-8, then latin-1 when it is unknown or wrong."""
+    codec = _codec(charset) or "utf-8"
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode(codec if codec != "utf-8" else "latin-1", "replace")
+
+
+def decode_words(value):
+    """Decode RFC 2047 encoded words (`=?charset?B|Q?...?=`) in a header value."""
+    if "=?" not in value:
+        return value
+    value = _BETWEEN_ENCODED_WORDS.sub(r"\1", value)  # RFC 2047 §6.2: space between words is dropped
+    return _ENCODED_WORD.sub(_decode_word, value)
+
+
+def _decode_word(match):
+    charset, kind, payload = match.groups()
+    charset = charset.split("*", 1)[0]  # RFC 2231 §5: a language tag may follow
+    if kind in "bB":
+        data = _decode_base64(payload + "=" * (-len(payload) % 4))
+    else:
+        data = binascii.a2b_qp(payload.encode("latin-1", "replace"), header=True)
+    return decode_bytes(data, charset)

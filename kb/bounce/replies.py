@@ -1,0 +1,102 @@
+"""SMTP reply lines (RFC 5321 §4.2) and enhanced status codes (RFC 3463, RFC 2034).
+
+A reply is `code[ -][enhanced code ]text`; a multi-line reply repeats `code-` on every line but
+the last (RFC 5321 §4.2.1). In free text the same digits also occur in IPv4 addresses, dates,
+times, sizes and version numbers, so a code only counts where a reply can start: at the start
+of a line or right after a colon, semicolon, quote, bracket or `#`.
+Every pattern here is anchored or bounded so that matching stays linear.
+"""
+import re
+
+# RFC 5321 §4.2: three digits, the first 2-5, the second 0-5 (category), the third any.
+_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-5][0-9])(?=[ \t-]|$)")
+# RFC 3463 §2: class.subject.detail, subject and detail of 1-3 digits. `#` is the Exchange and
+# qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
+_STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")
+_STATUS = re.compile(r"(?<![\w.=/:-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
+_SPACES = re.compile(r"\s+")
+
+# What may stand right before a reply code on its line, besides nothing at all.
+_REPLY_LEADERS = tuple(":;'\"#([<`")
+_REPLY_LEADER_WORDS = ("said", "returned", "reply", "response", "error", "was")
+
+
+class Reply:
+    """A reply found in a line: where it starts, its code and its enhanced status (or None)."""
+    __slots__ = ("start", "code", "status", "multiline")
+
+    def __init__(self, start, code, status, multiline):
+        self.start, self.code, self.status, self.multiline = start, code, status, multiline
+
+
+def find_reply(line, pos=0):
+    """The first reply in `line` at or after `pos` that stands where a reply can start."""
+    for match in _CODE.finditer(line, pos):
+        if _can_start_reply(line, match.start()):
+            status = _STATUS_AFTER_CODE.match(line, match.end())
+            multiline = line.startswith("-", match.end())
+            return Reply(match.start(), match.group(1), status and status.group(1), multiline)
+    return None
+
+
+def _can_start_reply(line, start):
+    before = line[:start].rstrip()
+    if not before:
+        return True
+    if before[-1] in _REPLY_LEADERS:
+        return True
+    return before.lower().endswith(_REPLY_LEADER_WORDS)
+
+
+def find_status(text):
+    """The first enhanced status code standing on its own in `text`, or None."""
+    match = _STATUS.search(text)
+    return match.group(1) if match else None
+
+
+def parse_diagnostic(text):
+    """Split a diagnostic (one reply, possibly several lines joined) into its parts.
+
+    Returns (reply code or None, enhanced status or None, cleaned text): the continuation
+    prefixes `550-5.1.1 ` of a multi-line reply are dropped and white space is collapsed.
+    """
+    text = _SPACES.sub(" ", text).strip()
+    reply = find_reply(text)
+    if reply is None:
+        return None, find_status(text), text
+    body = text[reply.start:]
+    status = reply.status
+    if reply.multiline:
+        body = strip_continuations(body, reply.code, status)
+    if reply.code[0] == "2" and (later := find_reply(text, reply.start + 3)) and later.code[0] in "45":
+        # A greeting or an earlier success quoted before the error (`220-host 421 4.2.1 ...`).
+        return parse_diagnostic(text[later.start:])
+    if status is None:
+        status = find_status(body[3:])
+    # What stands before the code ("smtp;", "host x said:") is a label, no part of the reply.
+    return reply.code, status, body
+
+
+def strip_continuations(body, code, status):
+    """Drop the `code-status ` prefixes that a joined multi-line reply repeats (RFC 5321 §4.2.1)."""
+    prefix = re.escape(code) + r"[ -]" + (r"#?" + re.escape(status) + r" ?" if status else "")
+    pattern = re.compile(r"(?<=\s)" + prefix)
+    first, rest = body[:len(code) + 1], body[len(code) + 1:]
+    return _SPACES.sub(" ", first.replace("-", " ") + pattern.sub("", rest)).strip()
+
+
+def hard_bounce(reply_code, status):
+    """True for a permanent failure, False for a transient one, None when neither is known.
+
+    RFC 5321 §4.2.1: the first digit of the reply decides (a 4yz reply is a deferral whatever
+    its text says); the class of the enhanced status (RFC 3463 §3.1) only when there is no reply.
+    """
+    for code in (reply_code, status):
+        if code:
+            return {"5": True, "4": False}.get(code[0])
+    return None
+
+
+def is_generic(status):
+    """X.0.0 says only 'failed' or 'delayed' (RFC 3463 §3.1): a more specific code should win."""
+    return status is None or status.endswith(".0.0")

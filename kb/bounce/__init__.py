@@ -23,7 +23,8 @@ escapes `parse`.
 """
 from dataclasses import replace
 
-from . import dsn, formats, freetext, htmltext
+from . import amazon_ses, dsn, formats, freetext, htmltext
+from .addresses import ADDRESS, clean
 from .findings import BounceError, Finding, Report
 from .mime import decode_input, decode_words, parse_message, read_headers
 from .replies import find_reply, is_generic, parse_diagnostic
@@ -63,21 +64,31 @@ def _read(text, codec):
             source = text if part.offset is not None else None
             groups, _ = dsn.read_groups(source or part.body, part.offset or 0, (part.offset or 0) + len(part.body))
             report_findings += dsn.findings_from_groups(groups, source)
+    ses_kind = None
     for body, source, start, end in _readable_texts(message, text):
         texts.append(body[start:end])
+        ses_kind = ses_kind or amazon_ses.notification_type(texts[-1])
+        if ses_kind:
+            report_findings += amazon_ses.findings(texts[-1])
+            continue
         drafts, groups, returned_at = freetext.scan(body, start, end)
         if returned_at is not None:
             message.returned_headers.append(_inline_returned_headers(body, returned_at, end))
         report_findings += dsn.findings_from_groups(groups, source)
         text_findings += [_finding_of(draft, body, source) for draft in drafts]
         drafts_seen = drafts_seen or bool(drafts)
+    if ses_kind == "complaint":
+        return Report("feedback", [], text)
     has_report = bool(report_findings)
-    findings = _merge(report_findings, text_findings) if has_report else _keep_text_findings(text_findings, message)
+    if has_report:
+        findings = _merge(report_findings, text_findings)
+    else:
+        findings = _with_failed_recipients(_keep_text_findings(text_findings, message, texts), headers)
     if not findings:
         if formats.is_auto_reply(headers):
             return Report("auto-reply", [], text)
         raise BounceError(_NOT_A_BOUNCE)
-    kind = "dsn" if has_report else _text_kind(message, texts, findings)
+    kind = "amazon-ses" if ses_kind else "dsn" if has_report else _text_kind(message, texts, findings)
     if not has_report:
         findings = _with_actions(findings, kind, message, texts)
     findings = _with_fallback_recipient(findings, message)
@@ -131,17 +142,24 @@ def _finding_of(draft, body, source):
 
 
 def _merge(report_findings, text_findings):
-    """DSN findings, completed from the human-readable text where the report is silent."""
+    """DSN findings, completed from the human-readable text where the report is silent.
+
+    A report with one recipient and a text with one other finding describe the same failure;
+    the text's recipient wins when the report's is no mailbox (`@relay`, a bare local part).
+    """
+    reported = {f.recipient for f in report_findings}
     by_recipient = {f.recipient: f for f in text_findings if f.recipient}
-    unnamed = [f for f in text_findings if f.reply_code and f.recipient not in by_recipient]
+    others = [f for f in text_findings if f.recipient not in reported and (f.reply_code or f.recipient)]
     merged, seen = [], set()
     for finding in report_findings:
         if finding.recipient in seen:
             continue
         seen.add(finding.recipient)
         extra = by_recipient.get(finding.recipient)
-        if extra is None and len(report_findings) == 1 and len(unnamed) == 1:
-            extra = unnamed[0]
+        if extra is None and len(report_findings) == 1 and len(others) == 1:
+            extra = others[0]
+            if extra.recipient and not dsn.is_mailbox(finding.recipient or ""):
+                finding = replace(finding, recipient=extra.recipient)
         merged.append(_complete(finding, extra))
     return merged
 
@@ -159,9 +177,9 @@ def _complete(finding, extra):
     return replace(finding, **changes) if changes else finding
 
 
-def _keep_text_findings(findings, message):
+def _keep_text_findings(findings, message, texts):
     """Findings from text alone: those with a code, or in a message that is clearly a bounce."""
-    bounce = formats.looks_like_bounce(message.headers)
+    bounce = formats.looks_like_bounce(message.headers, texts)
     kept = []
     for finding in findings:
         coded = finding.reply_code or finding.status
@@ -170,6 +188,26 @@ def _keep_text_findings(findings, message):
         elif finding.recipient and bounce:
             kept.append(finding)
     return kept
+
+
+def _with_failed_recipients(findings, headers):
+    """Exim and Google list the failed addresses in an X-Failed-Recipients header field.
+
+    An address there that the text never tied to a reply gets the one unnamed finding,
+    or a finding of its own.
+    """
+    listed = [clean(a) for a in ADDRESS.findall(headers.get("x-failed-recipients", ""))]
+    named = {f.recipient for f in findings}
+    unnamed = [f for f in findings if f.recipient is None]
+    for address in listed:
+        if address in named:
+            continue
+        if len(unnamed) == 1 and len(listed) == 1:
+            findings = [replace(f, recipient=address) if f is unnamed[0] else f for f in findings]
+        else:
+            findings.append(Finding(address, None, None, None, None))
+        named.add(address)
+    return findings
 
 
 def _text_kind(message, texts, findings):
@@ -203,7 +241,7 @@ def _with_fallback_recipient(findings, message):
         return findings
     for headers in message.returned_headers:
         to = headers.get("to", "")
-        addresses = freetext.ADDRESS.findall(to)
+        addresses = ADDRESS.findall(to)
         if len(addresses) == 1:
             return [replace(findings[0], recipient=addresses[0].lower())]
     return findings

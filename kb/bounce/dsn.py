@@ -7,6 +7,7 @@ RFC 6533 §3 (message/global-delivery-status) uses the same fields with UTF-8 al
 """
 import re
 
+from .addresses import ADDRESS
 from .findings import Finding
 from .lines import iter_lines
 from .replies import find_status, is_generic, parse_diagnostic
@@ -76,19 +77,35 @@ def findings_from_groups(groups, text):
 
 
 def _recipient(group):
-    for name in _RECIPIENT_FIELDS:
-        field = group.get(name)
-        if field:
-            address = address_of(field.value)
-            if address:
-                return address
-    return None
+    """Final-Recipient, unless it is no mailbox address and Original-Recipient is (RFC 3464 §2.3.1-2)."""
+    addresses = [address_of(group[name].value) for name in _RECIPIENT_FIELDS if name in group]
+    addresses = [a for a in addresses if a]
+    for address in addresses:
+        if is_mailbox(address):
+            return address
+    return addresses[0] if addresses else None
+
+
+def is_mailbox(address):
+    local, _, domain = address.rpartition("@")
+    return bool(local) and "." in domain and not local.startswith("@")
 
 
 def address_of(value):
-    """The address in a typed field value (`rfc822; <User@Example.org>`), lowercased."""
+    """The address in a typed field value (`rfc822; <User@Example.org>`), lowercased.
+
+    Exim names a pipe or file delivery by its command (`|/usr/bin/prog user@example.org`);
+    the address inside it is the recipient's. A source route (`@relay:user@host`, RFC 5321
+    §4.1.1.3 / Appendix C) is dropped.
+    """
     value = value.split(";", 1)[1] if ";" in value else value
     value = value.strip().strip("<>").strip().strip('"').lower()
+    if value[:1] in ("|", "/") or " " in value:
+        inner = ADDRESS.findall(value)
+        if inner:
+            value = inner[0]
+    if value.startswith("@") and ":" in value:
+        value = value.split(":", 1)[1]
     return value or None
 
 
@@ -101,7 +118,7 @@ def _finding(group, recipient, text):
         typed = diagnostic_field.value
         value = typed.partition(";")[2] if ";" in typed else typed  # RFC 3464 §2.3.6: "type; text"
         reply_code, diagnostic_status, diagnostic = parse_diagnostic(value)
-        status = _better_status(status, diagnostic_status)
+        status = better_status(status, diagnostic_status)
         if text is not None and diagnostic:
             span = _value_span(text, diagnostic_field, diagnostic)
     remote_mta = _value(group, "remote-mta")
@@ -116,7 +133,7 @@ def _finding(group, recipient, text):
     )
 
 
-def _better_status(field_status, diagnostic_status):
+def better_status(field_status, diagnostic_status):
     """The Status field, unless it is generic (X.0.0) or absent and the diagnostic is specific."""
     if diagnostic_status and is_generic(field_status):
         return diagnostic_status

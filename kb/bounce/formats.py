@@ -34,10 +34,11 @@ SIGNATURES = (
 _SIGNATURE_SCAN_LIMIT = 8192
 
 _BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail delivery|mdaemon|mailer_daemon", re.I)
-_BOUNCE_SUBJECTS = re.compile(
-    r"undeliver|undelivered|delivery (?:status|failure|failed|notification|has failed|problem)"
-    r"|returned mail|failure notice|mail delivery|non.?delivery|could not be delivered|not delivered"
-    r"|rejected|bounce|delayed|warning: message",
+_BOUNCE_WORDS = re.compile(
+    r"undeliver|delivery (?:status|failure|failed|notification|has failed|problem)"
+    r"|returned mail|failure notice|mail delivery|non.?delivery|(?:could|can)\s?not be delivered|not delivered"
+    r"|unable to deliver|wasn't able to deliver|permanent(?:ly)? (?:error|fail)|user unknown|unknown user"
+    r"|failed recipient|mailbox (?:is )?(?:full|unavailable)|rejected|bounce|delayed|warning: message",
     re.I,
 )
 _AUTO_REPLY_SUBJECTS = re.compile(r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
@@ -76,10 +77,11 @@ def is_auto_reply(headers):
     return bool(_AUTO_REPLY_SUBJECTS.search(headers.get("subject", "")))
 
 
-def looks_like_bounce(headers):
-    """Sent by a mail system about a delivery: a mailer-daemon sender or a bounce subject."""
-    return bool(_BOUNCE_SENDERS.search(headers.get("from", ""))
-                or _BOUNCE_SUBJECTS.search(headers.get("subject", "")))
+def looks_like_bounce(headers, texts):
+    """Sent by a mail system about a delivery: a mailer-daemon sender or the words of a bounce."""
+    if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(headers.get("subject", "")):
+        return True
+    return any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
 
 
 def mta_kind(texts):

@@ -134,14 +134,16 @@ def _walk(text, headers, start, end, message, depth):
         message.returned_headers.append(_returned_headers(text, headers, start, end, ctype))
         return
     boundary = params.get("boundary")
-    if ctype.startswith("multipart/") and boundary and depth < MAX_DEPTH:
-        for part_start, part_end in _split_multipart(text, start, end, boundary):
+    parts = list(_split_multipart(text, start, end, boundary)) if ctype.startswith("multipart/") and boundary else []
+    if parts and depth < MAX_DEPTH:
+        for part_start, part_end in parts:
             part_headers, body_start = read_headers(text, part_start, part_end)
             if not part_headers:
                 part_headers = {"content-type": "text/plain"}
             _walk(text, part_headers, body_start, part_end, message, depth + 1)
         return
-    if ctype.startswith(("text/", "message/")) or ctype == "multipart/report" or "/" not in ctype:
+    if ctype.startswith(("text/", "message/", "multipart/")) or "/" not in ctype:
+        # A multipart without delimiter lines is read as the plain text it then is.
         body, offset = _decode_body(text, start, end, headers, params, message)
         message.parts.append(Part(ctype, params, headers, body, offset))
 

@@ -2,7 +2,7 @@
 
 The body is a per-message group of header-like fields, then one group per recipient, groups
 separated by blank lines (RFC 3464 §2.1). Real reports sometimes omit the blank lines, so a
-second Final-Recipient (or Original-Recipient) also starts a new recipient.
+field that repeats also starts a new group.
 RFC 6533 §3 (message/global-delivery-status) uses the same fields with UTF-8 allowed.
 """
 import re
@@ -53,13 +53,11 @@ def read_groups(text, start=0, end=None, stop_at_text=False):
             name = None
             continue
         name = match.group(1).lower()
-        if name in _RECIPIENT_FIELDS and any(f in group for f in (name, "final-recipient")):
+        if name in group:
+            # A field that repeats starts the next group: some reports omit the blank line.
             groups.append(group)
             group = {}
-        if name not in group:
-            group[name] = _Field(line[match.end():].strip(), offset + match.end(), offset + len(line))
-        else:
-            name = None
+        group[name] = _Field(line[match.end():].strip(), offset + match.end(), offset + len(line))
     if group:
         groups.append(group)
     return groups, stop
@@ -78,7 +76,8 @@ def findings_from_groups(groups, text):
 
 def _recipient(group):
     """Final-Recipient, unless it is no mailbox address and Original-Recipient is (RFC 3464 §2.3.1-2)."""
-    addresses = [address_of(group[name].value) for name in _RECIPIENT_FIELDS if name in group]
+    values = [group[name].value for name in _RECIPIENT_FIELDS if name in group]
+    addresses = [address_of(v) for v in values if not _is_source_routed(v)] + [address_of(v) for v in values]
     addresses = [a for a in addresses if a]
     for address in addresses:
         if is_mailbox(address):
@@ -86,9 +85,15 @@ def _recipient(group):
     return addresses[0] if addresses else None
 
 
+def _is_source_routed(value):
+    # `rfc822; @relay.example:user@host`: an address as one relay saw it (RFC 5321 Appendix C).
+    return value.partition(";")[2].strip().startswith("@")
+
+
 def is_mailbox(address):
+    """A local part and a domain: not a bare local name, a route or a pipe."""
     local, _, domain = address.rpartition("@")
-    return bool(local) and "." in domain and not local.startswith("@")
+    return bool(local) and bool(domain) and not local.startswith("@")
 
 
 def address_of(value):
@@ -116,8 +121,9 @@ def _finding(group, recipient, text):
     reply_code = diagnostic = span = None
     if diagnostic_field:
         typed = diagnostic_field.value
-        value = typed.partition(";")[2] if ";" in typed else typed  # RFC 3464 §2.3.6: "type; text"
-        reply_code, diagnostic_status, diagnostic = parse_diagnostic(value)
+        # RFC 3464 §2.3.6: "type; text"; only the "smtp" type holds an SMTP reply.
+        kind, _, value = typed.partition(";") if ";" in typed else ("smtp", "", typed)
+        reply_code, diagnostic_status, diagnostic = parse_diagnostic(value, kind.strip().lower() == "smtp")
         status = better_status(status, diagnostic_status)
         if text is not None and diagnostic:
             span = _value_span(text, diagnostic_field, diagnostic)
@@ -134,10 +140,22 @@ def _finding(group, recipient, text):
 
 
 def better_status(field_status, diagnostic_status):
-    """The Status field, unless it is generic (X.0.0) or absent and the diagnostic is specific."""
-    if diagnostic_status and is_generic(field_status):
+    """The remote server's own code (in the diagnostic) before the reporting MTA's summary.
+
+    The Status field is the reporting MTA's reading of the failure (RFC 3464 §2.3.4); the
+    code in the diagnostic is what the remote server said (dsn_fields.md), and wins unless
+    it says less: the field is kept when its class differs (the reporting MTA decided
+    whether to retry) or when the diagnostic only repeats its subject with detail 0.
+    """
+    if not diagnostic_status or not field_status:
+        return diagnostic_status or field_status
+    if is_generic(field_status):
         return diagnostic_status
-    return field_status
+    if field_status[0] != diagnostic_status[0]:
+        return field_status
+    if diagnostic_status.endswith(".0") and field_status.rsplit(".", 1)[0] == diagnostic_status.rsplit(".", 1)[0]:
+        return field_status
+    return diagnostic_status
 
 
 def _value_span(text, field, diagnostic):

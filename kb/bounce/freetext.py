@@ -52,6 +52,8 @@ _QMAIL_STAGES = (
     ("failed on DATA command", "DATA"),
     ("failed after I sent the message", "DATA"),
 )
+# Sendmail starts the transcript of each SMTP session with this line (sendmail deliver.c).
+_SESSION_START = re.compile(r"[ \t.]*while talking to ", re.I)
 MAX_CONTEXT_LINES = 8
 
 
@@ -76,14 +78,14 @@ def scan(text, start=0, end=None):
         if offset < skip_until:
             continue
         if _RETURNED_MESSAGE.match(line):
-            return scanner.drafts, scanner.groups, offset
+            return scanner.settled_drafts(), scanner.groups, offset
         if dsn.DSN_START.match(line):
             # RFC 3464 fields pasted as text (or sent as text/plain) are read as a DSN.
             groups, skip_until = dsn.read_groups(text, offset, end, stop_at_text=True)
             scanner.groups.extend(groups)
             continue
         scanner.feed(offset, line)
-    return scanner.drafts, scanner.groups, None
+    return scanner.settled_drafts(), scanner.groups, None
 
 
 class _Scanner:
@@ -107,6 +109,9 @@ class _Scanner:
             self.current.lines.append((offset, line))
             return
         self.in_reply = False
+        if _SESSION_START.match(line):
+            self.current = None  # a new SMTP session: its replies await their recipient
+            return
         recipient, rest = self._recipient_at_start(line)
         if recipient:
             self._take(recipient)
@@ -139,7 +144,7 @@ class _Scanner:
                 return clean(angle.group(1)), rest[angle.end():]
             return clean(match.group(1)), rest
         match = _LABELLED_ADDRESS.match(line)
-        if match and match.group(1).lower() not in _HEADER_LABELS:
+        if match and match.group(1).lower() not in _HEADER_LABELS and "sender" not in match.group(1).lower():
             return clean(match.group(2)), line
         match = _DELIVERY_TO.search(line)
         if match and find_reply(line) is None:
@@ -147,16 +152,34 @@ class _Scanner:
         return None, line
 
     def _take(self, recipient):
-        draft = self.by_recipient.get(recipient)
+        draft = self.by_recipient.get(recipient) if recipient else None
         if draft is None:
             draft = Draft(recipient)
-            self.by_recipient[recipient] = draft
+            if recipient:
+                self.by_recipient[recipient] = draft
             self.drafts.append(draft)
         self.current = draft
 
+    def settled_drafts(self):
+        """The drafts, once replies that came before their recipients are handed on.
+
+        Some notices give the reply first and list the recipients it affected after it
+        (MailMarshal: `Could not be delivered because of` / `550 5.1.1 User unknown` /
+        `The following recipients were affected:`). An unnamed reply is dropped once
+        every recipient has its own.
+        """
+        named = [d for d in self.drafts if d.recipient]
+        unnamed = [d for d in self.drafts if not d.recipient and d.reply is not None]
+        waiting = [d for d in named if d.reply is None and d.status is None]
+        if len(unnamed) == 1 and waiting:
+            for draft in waiting:
+                draft.reply, draft.lines, draft.command = unnamed[0].reply, unnamed[0].lines, unnamed[0].command
+        return named if named else self.drafts
+
     def _read_reply_or_context(self, offset, line):
         reply = find_reply(line)
-        if reply is None:
+        if reply is None or reply.code[0] in "23":
+            # A positive reply (a transcript's `250 2.1.5 Ok`) is no failure.
             self._read_context(offset, line)
             return
         draft = self._owner_of_reply(line, reply.start)
@@ -172,10 +195,15 @@ class _Scanner:
 
         A reply with no recipient in hand belongs to the address it names, or else to one
         named earlier on its line (`... permanent errors: user@example.org. Reason: [550 ...`).
+        A session's reply that named nobody goes to the next recipient named (sendmail's
+        `554 <user@example.org>... reason` summary after the transcript).
         """
-        named = ADDRESS.search(line, start) or ADDRESS.search(line, 0, start)
-        named = clean(named.group(0)) if named else None
+        named = _named_address(line, start)
         current = self.current
+        if current is not None and current.recipient is None and current.reply is not None and named:
+            current.recipient = named
+            self.by_recipient.setdefault(named, current)
+            return current
         if current is None or (current.reply is not None and named and named != current.recipient):
             self._take(named)
         return self.current
@@ -204,6 +232,14 @@ class _Scanner:
         if line[0] not in " \t" or _LINE_ADDRESS.match(line) or find_reply(line) or _RCPT_TO.search(line):
             return False
         return True
+
+
+def _named_address(line, reply_start):
+    """The address a reply names: in it, or before it on its line; not one in a (comment)."""
+    for match in (ADDRESS.search(line, reply_start), ADDRESS.search(line, 0, reply_start)):
+        if match and line[match.start() - 1:match.start()] != "(":
+            return clean(match.group(0))
+    return None
 
 
 def command_in(text):

@@ -9,15 +9,15 @@ Every pattern here is anchored or bounded so that matching stays linear.
 import re
 
 # RFC 5321 §4.2: three digits, the first 2-5, the second 0-5 (category), the third any.
-_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-5][0-9])(?=[ \t-]|$)")
+_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-5][0-9])(?=[ \t,-]|:[ \t]|$)")
 # RFC 3463 §2: class.subject.detail, subject and detail of 1-3 digits. `#` is the Exchange and
 # qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
 _STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")
-_STATUS = re.compile(r"(?<![\w.=/:-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
+_STATUS = re.compile(r"(?<![\w.=/-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
 _SPACES = re.compile(r"\s+")
 
 # What may stand right before a reply code on its line, besides nothing at all.
-_REPLY_LEADERS = tuple(":;'\"#([<`")
+_REPLY_LEADERS = tuple(":;'\"#([<>`")
 _REPLY_LEADER_WORDS = ("said", "returned", "reply", "response", "error", "was")
 
 
@@ -40,6 +40,8 @@ def find_reply(line, pos=0):
 
 
 def _can_start_reply(line, start):
+    if line.startswith(("-'", '-"'), start + 3):
+        return True  # a quoted reply, as Amazon SES and WorkMail quote one: `550-'5.1.1 ...'`
     before = line[:start].rstrip()
     if not before:
         return True
@@ -54,27 +56,57 @@ def find_status(text):
     return match.group(1) if match else None
 
 
-def parse_diagnostic(text):
+def parse_diagnostic(text, smtp=True):
     """Split a diagnostic (one reply, possibly several lines joined) into its parts.
 
     Returns (reply code or None, enhanced status or None, cleaned text): the continuation
     prefixes `550-5.1.1 ` of a multi-line reply are dropped and white space is collapsed.
+    With `smtp=False` (a Diagnostic-Code of another type, RFC 3464 §2.3.6) a leading
+    number is an exit status or such, not a reply: only a reply quoted later counts.
     """
     text = _SPACES.sub(" ", text).strip()
     reply = find_reply(text)
+    if reply is not None and reply.start == 0 and not smtp:
+        reply = find_reply(text, 1)
     if reply is None:
         return None, find_status(text), text
-    body = text[reply.start:]
-    status = reply.status
-    if reply.multiline:
-        body = strip_continuations(body, reply.code, status)
-    if reply.code[0] == "2" and (later := find_reply(text, reply.start + 3)) and later.code[0] in "45":
+    if reply.code[0] == "2" and (later := _later_error_code(text, reply.start + 3)):
         # A greeting or an earlier success quoted before the error (`220-host 421 4.2.1 ...`).
-        return parse_diagnostic(text[later.start:])
+        return parse_diagnostic(text[later:])
+    body = text[reply.start:]
+    if reply.multiline:
+        body = strip_continuations(body, reply.code, reply.status)
+    code, status = reply.code, reply.status
+    inner = _inner_reply(body)
+    if inner is not None:
+        code, status = inner.code, inner.status or (status if status and status[0] == inner.code[0] else None)
     if status is None:
-        status = find_status(body[3:])
+        # Amazon SES writes the status first: `5.3.0 - Other mail system problem 550-'...'`.
+        status = find_status(body[3:]) or find_status(text[:reply.start])
     # What stands before the code ("smtp;", "host x said:") is a label, no part of the reply.
-    return reply.code, status, body
+    return code, status, body
+
+
+def _later_error_code(text, pos):
+    for match in _CODE.finditer(text, pos):
+        if match.group(1)[0] in "45":
+            return match.start()
+    return None
+
+
+# Sendmail writes `554 5.0.0 <user@example.org>... 550 Host unknown`: its own code, the
+# address, "... ", then the reason, which may be the remote server's reply.
+_SENDMAIL_SUBJECT = re.compile(r"[^ ]{1,300}(?: \(\w{1,20}\))?\.\.\. ")
+
+
+def _inner_reply(body):
+    after = _STATUS_AFTER_CODE.match(body, 3)
+    pos = after.end() if after else 3
+    subject = _SENDMAIL_SUBJECT.match(body, pos + 1)
+    if subject is None:
+        return None
+    inner = find_reply(body[subject.end():])
+    return inner if inner is not None and inner.start == 0 else None
 
 
 def strip_continuations(body, code, status):

@@ -135,9 +135,10 @@ def _finding_of(draft, body, source):
         span = (context[0][0], context[-1][0] + len(context[-1][1].rstrip())) if context and source is not None else None
     if status is None or (is_generic(status) and draft.status):
         status = draft.status or status
+    command = (draft.reply is not None and freetext.command_in(diagnostic)) or draft.command
     return Finding(
         recipient=draft.recipient, action=None, reply_code=reply_code, status=status,
-        diagnostic=diagnostic, command=draft.command, span=span,
+        diagnostic=diagnostic, command=command, span=span,
     )
 
 

@@ -55,6 +55,7 @@ _QMAIL_STAGES = (
 # Sendmail starts the transcript of each SMTP session with this line (sendmail deliver.c).
 _SESSION_START = re.compile(r"[ \t.]*while talking to ", re.I)
 MAX_CONTEXT_LINES = 8
+COMMAND_LOOKBACK = 3
 
 
 class Draft:
@@ -95,7 +96,7 @@ class _Scanner:
         self.by_recipient = {}
         self.current = None
         self.in_reply = False     # the last line belonged to a reply
-        self.command = None       # the last SMTP command the text mentioned
+        self.recent = []          # the last lines, where the failed SMTP command is named
 
     def feed(self, offset, line):
         stripped = line.strip()
@@ -104,7 +105,7 @@ class _Scanner:
             if self.current and self.current.context:
                 self.current.context.append(None)  # a paragraph ends
             return
-        self._note_command(line)
+        self.recent = self.recent[-(COMMAND_LOOKBACK - 1):] + [line]
         if self.in_reply and self._continues_reply(line):
             self.current.lines.append((offset, line))
             return
@@ -118,24 +119,25 @@ class _Scanner:
             line_rest_offset = offset + len(line) - len(rest)
             self._read_reply_or_context(line_rest_offset, rest)
             return
-        rcpt = _RCPT_TO.search(line)
+        rcpt = _RCPT_TO.search(line) if "@" in line else None
         if rcpt and find_reply(line) is None:
             self._take(clean(rcpt.group(1)))
             self.current.command = self.current.command or "RCPT"
             return
         self._read_reply_or_context(offset, line)
 
-    def _note_command(self, line):
-        match = _COMMAND.search(line)
-        if match:
-            self.command = match.group(1).upper()
-        else:
-            for words, command in _QMAIL_STAGES:
-                if words in line:
-                    self.command = command
+    def _recent_command(self):
+        """The SMTP command named on the reply's line or just before it (`>>> DATA`)."""
+        for line in reversed(self.recent):
+            command = command_in(line)
+            if command:
+                return command
+        return None
 
     def _recipient_at_start(self, line):
         """The recipient a line introduces, and the rest of the line after it."""
+        if "@" not in line:
+            return None, line
         match = _LINE_ADDRESS.match(line) or _GENERATED_BY.match(line)
         if match:
             rest = line[match.end():]
@@ -187,7 +189,7 @@ class _Scanner:
             return  # a follow-on error after the first one
         draft.reply = reply
         draft.lines.append((offset + reply.start, line[reply.start:]))
-        draft.command = draft.command or command_in(line) or self.command
+        draft.command = draft.command or self._recent_command()
         self.in_reply = True
 
     def _owner_of_reply(self, line, start):
@@ -214,8 +216,8 @@ class _Scanner:
             return
         if len([c for c in current.context if c]) < MAX_CONTEXT_LINES and line.strip(" \t:"):
             current.context.append((offset, line))
-        status = find_status(line)
-        if status and status[0] in "45" and current.status is None:
+        status = find_status(line) if current.status is None and "." in line else None
+        if status and status[0] in "45":
             current.status = status
 
     def _continues_reply(self, line):
@@ -243,8 +245,14 @@ def _named_address(line, reply_start):
 
 
 def command_in(text):
+    """The SMTP command a text says a reply answered (`in reply to RCPT TO command`), or None."""
     match = _COMMAND.search(text)
-    return match.group(1).upper() if match else None
+    if match:
+        return match.group(1).upper()
+    for words, command in _QMAIL_STAGES:
+        if words in text:
+            return command
+    return None
 
 
 def context_text(draft):

@@ -16,6 +16,7 @@ MAX_DEPTH = 8
 MAX_HEADER_LINES = 500
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
 _HEADER_NAME = re.compile(r"[!-9;-~]{1,76}:")  # RFC 5322 §2.2: printable ASCII except colon
 _PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=")
@@ -83,37 +84,41 @@ def _skip_mbox_from_line(text):
 def read_headers(text, start, end=None):
     """Read an RFC 5322 header block; return ({lowercase name: unfolded value}, body start).
 
-    Without a header-like first line the block is empty and the body starts at `start`.
+    Without a header-like first line the block is empty and the body starts at `start`;
+    a line that is neither a field nor a fold ends a broken block early.
     The first occurrence of a name wins: bounces need single-valued fields only.
     """
     end = len(text) if end is None else end
+    leading = _NEWLINE.match(text, start, end)
+    if leading:
+        return {}, leading.end()  # RFC 2046 §5.1.1: a body part may have no header fields
+    blank = _BLANK_LINE.search(text, start, end)
+    block_end, body_start = (blank.start(), blank.end()) if blank else (end, end)
     headers = {}
     name = None
-    pos = start
-    for _ in range(MAX_HEADER_LINES):
-        if pos >= end:
-            return headers, end
-        match = _NEWLINE.search(text, pos, end)
-        line_end, next_pos = (match.start(), match.end()) if match else (end, end)
-        line = text[pos:line_end]
-        if not line.strip():
-            return headers, next_pos
-        if line[0] in " \t" and headers:
-            # RFC 5322 §2.2.3: a folded line continues the previous field.
+    for number, line in enumerate(_NEWLINE.split(text[start:block_end], MAX_HEADER_LINES)):
+        if line[:1] in (" ", "\t") and headers:
             if name:
+                # RFC 5322 §2.2.3: a folded line continues the previous field.
                 headers[name] += " " + line.strip()
+            continue
+        colon = _HEADER_NAME.match(line)
+        if not colon or number == MAX_HEADER_LINES:
+            # Not a header block (a pasted fragment) or the end of a broken one.
+            return headers, (_line_offset(text, start, number) if headers else start)
+        name = line[:colon.end() - 1].strip().lower()
+        if name in headers:
+            name = None  # keep the first occurrence; ignore this one and its folds
         else:
-            colon = _HEADER_NAME.match(line)
-            if not colon:
-                # Not a header block (a pasted fragment) or the end of a broken one.
-                return headers, (pos if headers else start)
-            name = line[:colon.end() - 1].strip().lower()
-            if name in headers:
-                name = None  # keep the first occurrence; ignore this one and its folds
-            else:
-                headers[name] = line[colon.end():].strip()
-        pos = next_pos
-    return headers, pos
+            headers[name] = line[colon.end():].strip()
+    return headers, body_start
+
+
+def _line_offset(text, start, number):
+    pos = start
+    for _ in range(number):
+        pos = _NEWLINE.search(text, pos).end()
+    return pos
 
 
 def content_type(headers, default="text/plain"):

@@ -31,6 +31,8 @@ class Reply:
 
 def find_reply(line, pos=0):
     """The first reply in `line` at or after `pos` that stands where a reply can start."""
+    if "2" not in line and "4" not in line and "5" not in line:
+        return None  # most lines of prose: no regex needed
     for match in _CODE.finditer(line, pos):
         if _can_start_reply(line, match.start()):
             status = _STATUS_AFTER_CODE.match(line, match.end())

@@ -21,16 +21,19 @@ human-readable part of one, an SMTP transcript or a bare reply line, and returns
 Unusable input raises `BounceError` (a ValueError) with a message for a person; nothing else
 escapes `parse`.
 """
+import re
 from dataclasses import replace
 
 from . import amazon_ses, dsn, formats, freetext, htmltext
 from .addresses import ADDRESS, clean
 from .findings import BounceError, Finding, Report
-from .mime import decode_input, decode_words, parse_message, read_headers
+from .mime import decode_input, decode_words, parse_message, returned_headers
 from .replies import find_reply, is_generic, parse_diagnostic
 
 __all__ = ["parse", "Report", "Finding", "BounceError"]
 
+_LINE_END = re.compile(r"[\r\n]")
+_BLANKS = re.compile(r"[\r\n \t]*")
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
@@ -73,7 +76,7 @@ def _read(text, codec):
             continue
         drafts, groups, returned_at = freetext.scan(body, start, end)
         if returned_at is not None:
-            message.returned_headers.append(_inline_returned_headers(body, returned_at, end))
+            message.returned.append(_inline_returned_message(body, returned_at, end))
         report_findings += dsn.findings_from_groups(groups, source)
         text_findings += [_finding_of(draft, body, source) for draft in drafts]
         drafts_seen = drafts_seen or bool(drafts)
@@ -108,17 +111,12 @@ def _readable_texts(message, text):
             yield part.body, None, 0, None
 
 
-def _inline_returned_headers(body, marker_at, end):
-    # The original message quoted after a marker line: only its header block is read.
-    line_end = body.find("\n", marker_at, end if end is not None else len(body))
-    if line_end < 0:
-        line_end = body.find("\r", marker_at, end if end is not None else len(body))
-    if line_end < 0:
-        return {}
-    start = line_end + 1
-    while start < len(body) and body[start] in "\r\n \t":
-        start += 1
-    return read_headers(body, start, min(start + 16384, end if end is not None else len(body)))[0]
+def _inline_returned_message(body, marker_at, end):
+    # The original message quoted after a marker line: (text, start, end) of what follows.
+    end = len(body) if end is None else end
+    line_end = _LINE_END.search(body, marker_at, end)
+    start = _BLANKS.match(body, line_end.start(), end).end() if line_end else end
+    return body, start, end
 
 
 def _finding_of(draft, body, source):
@@ -238,9 +236,9 @@ def _action_of_code(finding):
 
 def _with_fallback_recipient(findings, message):
     """A notice that never names the recipient: the returned message's To: field names it."""
-    if len(findings) != 1 or findings[0].recipient or not message.returned_headers:
+    if len(findings) != 1 or findings[0].recipient:
         return findings
-    for headers in message.returned_headers:
+    for headers in returned_headers(message):
         to = headers.get("to", "")
         addresses = ADDRESS.findall(to)
         if len(addresses) == 1:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 MAX_PARTS = 64
 MAX_DEPTH = 8
 MAX_HEADER_LINES = 500
+MAX_RETURNED_HEADERS = 16384
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
@@ -44,7 +45,8 @@ class Message:
     headers: dict
     codec: str | None  # how the input text maps back to bytes (see decode_input)
     parts: list = field(default_factory=list)
-    returned_headers: list = field(default_factory=list)  # header dicts of returned messages
+    # (text, start, end) of each returned message's header block, read only when needed
+    returned: list = field(default_factory=list)
 
 
 def decode_input(data):
@@ -136,7 +138,8 @@ def _walk(text, headers, start, end, message, depth):
     if len(message.parts) >= MAX_PARTS:
         return
     if ctype in RETURNED_MESSAGE_TYPES:
-        message.returned_headers.append(_returned_headers(text, headers, start, end, ctype))
+        if headers.get("content-transfer-encoding", "").strip().lower() not in ("base64", "quoted-printable"):
+            message.returned.append((text, start, end))
         return
     boundary = params.get("boundary")
     parts = list(_split_multipart(text, start, end, boundary)) if ctype.startswith("multipart/") and boundary else []
@@ -153,12 +156,14 @@ def _walk(text, headers, start, end, message, depth):
         message.parts.append(Part(ctype, params, headers, body, offset))
 
 
-def _returned_headers(text, headers, start, end, ctype):
-    # The original message is skipped; only its header block is read (cheaply) so that
-    # a bounce that never names its recipient can fall back to the original To: field.
-    if headers.get("content-transfer-encoding", "").strip().lower() in ("base64", "quoted-printable"):
-        return {}
-    return read_headers(text, start, min(end, start + 16384))[0]
+def returned_headers(message):
+    """Header fields of each returned original message, read lazily and cheaply.
+
+    The original message is never searched for codes; only its header block is read, so
+    that a bounce that never names its recipient can fall back to the original's To: field.
+    """
+    for text, start, end in message.returned:
+        yield read_headers(text, start, min(end, start + MAX_RETURNED_HEADERS))[0]
 
 
 def _split_multipart(text, start, end, boundary):

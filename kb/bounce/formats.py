@@ -41,6 +41,8 @@ _BOUNCE_WORDS = re.compile(
     r"|failed recipient|mailbox (?:is )?(?:full|unavailable)|rejected|bounce|delayed|warning: message",
     re.I,
 )
+# Microsoft's JMRP complaints: "complaint about message from 192.0.2.1" with the message attached.
+_COMPLAINT_SUBJECTS = re.compile(r"\s*(?:complaint about message|abuse report)", re.I)
 _AUTO_REPLY_SUBJECTS = re.compile(r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
 
 
@@ -56,9 +58,11 @@ def report_type(message):
 
 
 def is_feedback(message):
-    """An ARF abuse report (RFC 5965), not a bounce."""
-    return report_type(message) == "feedback-report" or any(
-        part.content_type == "message/feedback-report" for part in message.parts)
+    """An ARF abuse report (RFC 5965), or a provider's complaint that only attaches the message."""
+    if report_type(message) == "feedback-report" or any(
+            part.content_type == "message/feedback-report" for part in message.parts):
+        return True
+    return bool(message.returned and _COMPLAINT_SUBJECTS.match(message.headers.get("subject", "")))
 
 
 def is_read_receipt(message):

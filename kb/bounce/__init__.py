@@ -27,14 +27,13 @@ from dataclasses import replace
 from . import amazon_ses, dsn, formats, freetext, htmltext
 from .addresses import ADDRESS, clean
 from .findings import BounceError, Finding, Report
-from .mime import decode_input, decode_words, parse_message, returned_headers
+from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, returned_headers
 from .replies import find_reply, is_generic, parse_diagnostic
 
 __all__ = ["parse", "Report", "Finding", "BounceError"]
 
 _LINE_END = re.compile(r"[\r\n]")
 _BLANKS = re.compile(r"[\r\n \t]*")
-_DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
 
@@ -63,7 +62,7 @@ def _read(text, codec):
     report_findings, texts = [], []
     text_findings, drafts_seen = [], False
     for part in message.parts:
-        if part.content_type in _DSN_TYPES:
+        if part.content_type in DELIVERY_STATUS_TYPES:
             source = text if part.offset is not None else None
             groups, _ = dsn.read_groups(source or part.body, part.offset or 0, (part.offset or 0) + len(part.body))
             report_findings += dsn.findings_from_groups(groups, source)
@@ -100,7 +99,7 @@ def _read(text, codec):
 
 def _readable_texts(message, text):
     """(string, Report.text or None, start, end) for each human-readable part, plain text first."""
-    parts = [p for p in message.parts if p.content_type not in _DSN_TYPES]
+    parts = [p for p in message.parts if p.content_type not in DELIVERY_STATUS_TYPES]
     plain = [p for p in parts if p.content_type != "text/html"]
     for part in plain or parts:
         if part.content_type == "text/html":

@@ -216,8 +216,9 @@ class _Scanner:
         current = self.current
         if current is None or current.reply is not None:
             return
-        if len([c for c in current.context if c]) < MAX_CONTEXT_LINES and line.strip(" \t:"):
-            current.context.append((offset, line))
+        text = line.lstrip(" \t:;,.")  # what followed an address: "<user@example.org>: reason"
+        if text and len(current.context) < MAX_CONTEXT_LINES:
+            current.context.append((offset + len(line) - len(text), text))
         status = find_status(line) if current.status is None and "." in line else None
         if status and status[0] in "45":
             current.status = status

@@ -30,6 +30,10 @@ RETURNED_MESSAGE_TYPES = frozenset({
 })
 
 
+DELIVERY_STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
+_TRACE_FIELD = re.compile(r"(?:return-path|received):", re.I)
+
+
 @dataclass
 class Part:
     """One leaf of the MIME tree, with its body already transfer- and charset-decoded."""
@@ -133,27 +137,37 @@ def content_type(headers, default="text/plain"):
     return main, params
 
 
-def _walk(text, headers, start, end, message, depth):
+def _walk(text, headers, start, end, message, depth, after_report=False):
     ctype, params = content_type(headers)
     if len(message.parts) >= MAX_PARTS:
         return
-    if ctype in RETURNED_MESSAGE_TYPES:
+    if after_report or ctype in RETURNED_MESSAGE_TYPES or _starts_with_trace_field(text, start, end, ctype):
         if headers.get("content-transfer-encoding", "").strip().lower() not in ("base64", "quoted-printable"):
             message.returned.append((text, start, end))
         return
     boundary = params.get("boundary")
     parts = list(_split_multipart(text, start, end, boundary)) if ctype.startswith("multipart/") and boundary else []
     if parts and depth < MAX_DEPTH:
+        seen_report = False
         for part_start, part_end in parts:
             part_headers, body_start = read_headers(text, part_start, part_end)
             if not part_headers:
                 part_headers = {"content-type": "text/plain"}
-            _walk(text, part_headers, body_start, part_end, message, depth + 1)
+            _walk(text, part_headers, body_start, part_end, message, depth + 1, seen_report)
+            # RFC 6522 §3: in a multipart/report, what follows the report is the returned message.
+            seen_report = seen_report or (
+                ctype == "multipart/report" and content_type(part_headers)[0] in DELIVERY_STATUS_TYPES)
         return
     if ctype.startswith(("text/", "message/", "multipart/")) or "/" not in ctype:
         # A multipart without delimiter lines is read as the plain text it then is.
         body, offset = _decode_body(text, start, end, headers, params, message)
         message.parts.append(Part(ctype, params, headers, body, offset))
+
+
+def _starts_with_trace_field(text, start, end, ctype):
+    # A text part that starts with a trace field is a copy of a message: RFC 5321 §4.4
+    # puts Return-Path and Received at the top of every delivered message.
+    return ctype == "text/plain" and _TRACE_FIELD.match(text, start, min(end, start + 20)) is not None
 
 
 def returned_headers(message):

@@ -178,8 +178,12 @@ def _complete(finding, extra):
 def _keep_text_findings(findings, message, texts):
     """Findings from text alone: those with a code, or in a message that is clearly a bounce."""
     bounce = formats.looks_like_bounce(message.headers, texts)
+    # A bounce goes back to the original sender: its To: address failed nowhere.
+    sender = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
     kept = []
     for finding in findings:
+        if finding.recipient in sender and not (finding.reply_code or finding.status):
+            continue
         coded = finding.reply_code or finding.status
         if coded and (finding.reply_code or bounce or finding.recipient):
             kept.append(finding)

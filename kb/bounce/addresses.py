@@ -5,7 +5,8 @@ import re
 # white space and CJK and full-width punctuation, which stand next to addresses in text.
 ADDRESS_CHARS = r"[\w.!#$%&'*+/=?^`{|}~\u0080-\u2fff\u3040-\uff00\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\U0010ffff-]"
 # The lookbehind lets each run of address characters start a match only once: linear time.
-ADDRESS = re.compile(r"(?<!" + ADDRESS_CHARS + r")" + ADDRESS_CHARS + r"{1,64}@[\w-][\w.-]{0,252}")
+# The domain is matched possessively: a match never ends inside a longer domain.
+ADDRESS = re.compile(r"(?<!" + ADDRESS_CHARS + r")" + ADDRESS_CHARS + r"{1,64}@[\w-][\w.-]{0,252}+")
 
 
 def clean(address):

@@ -31,6 +31,7 @@ _HEADER_LABELS = frozenset({
     "x-original-to", "resent-to", "resent-from", "errors-to", "message-id", "in-reply-to", "references",
 })
 _RCPT_TO = re.compile(r"\bRCPT[ \t]+TO:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I)
+_MAIL_FROM = re.compile(r"\bMAIL[ \t]+FROM:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I)
 _RETURNED_MESSAGE = re.compile(
     r"[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message"
     r"|(?:[\w ]{0,30}\s)?copy\s+of\s+(?:the|your)\s+(?:original\s+)?message"
@@ -99,6 +100,7 @@ class _Scanner:
         self.current = None
         self.in_reply = False     # the last line belonged to a reply
         self.recent = []          # the last lines, where the failed SMTP command is named
+        self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
 
     def feed(self, offset, line):
         stripped = line.strip()
@@ -121,6 +123,9 @@ class _Scanner:
             line_rest_offset = offset + len(line) - len(rest)
             self._read_reply_or_context(line_rest_offset, rest)
             return
+        sender = _MAIL_FROM.search(line) if "@" in line else None
+        if sender:
+            self.senders.add(clean(sender.group(1)))
         rcpt = _RCPT_TO.search(line) if "@" in line else None
         if rcpt and find_reply(line) is None:
             self._take(clean(rcpt.group(1)))
@@ -203,6 +208,7 @@ class _Scanner:
         `554 <user@example.org>... reason` summary after the transcript).
         """
         named = _named_address(line, start)
+        named = None if named in self.senders else named
         current = self.current
         if current is not None and current.recipient is None and current.reply is not None and named:
             current.recipient = named

@@ -121,10 +121,14 @@ def _inline_returned_message(body, marker_at, end):
 def _finding_of(draft, body, source):
     """Turn a freetext.Draft into a Finding."""
     if draft.reply is not None:
-        joined = " ".join(line for _, line in draft.lines)
+        lines = draft.lines
+        last_offset, last_line = lines[-1]
+        last_line = last_line.rstrip()
+        if draft.closer and last_line.endswith(draft.closer):
+            last_line = last_line[:-1]
+        joined = " ".join([line for _, line in lines[:-1]] + [last_line])
         reply_code, status, diagnostic = parse_diagnostic(joined)
-        first, last = draft.lines[0], draft.lines[-1]
-        span = (first[0], last[0] + len(last[1].rstrip())) if source is not None else None
+        span = (lines[0][0], last_offset + len(last_line)) if source is not None else None
     else:
         context = freetext.context_text(draft)
         reply_code, status = None, None

@@ -57,13 +57,15 @@ _QMAIL_STAGES = (
 _TRANSCRIPT_LINE = re.compile(r"[ \t]*(?:>>>|<<<|in:|out:)", re.I)
 # Sendmail starts the transcript of each SMTP session with this line (sendmail deliver.c).
 _SESSION_START = re.compile(r"[ \t.]*while talking to ", re.I)
+# `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`: the closing mark is no part of the reply.
+_CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">"}
 MAX_CONTEXT_LINES = 8
 COMMAND_LOOKBACK = 3
 
 
 class Draft:
     """A recipient being read: the reply lines and the text that came with it."""
-    __slots__ = ("recipient", "reply", "lines", "context", "command", "status")
+    __slots__ = ("recipient", "reply", "lines", "context", "command", "status", "closer")
 
     def __init__(self, recipient):
         self.recipient = recipient
@@ -72,6 +74,7 @@ class Draft:
         self.context = []       # (offset, line) of text that came with the recipient
         self.command = None
         self.status = None      # a status code standing alone (`#5.1.1`, `(#4.4.3)`)
+        self.closer = None      # the quote or bracket the reply was written in, if any
 
 
 def scan(text, start=0, end=None):
@@ -182,7 +185,8 @@ class _Scanner:
         waiting = [d for d in named if d.reply is None and d.status is None]
         if len(unnamed) == 1 and waiting:
             for draft in waiting:
-                draft.reply, draft.lines, draft.command = unnamed[0].reply, unnamed[0].lines, unnamed[0].command
+                draft.reply, draft.lines, draft.command, draft.closer = (
+                    unnamed[0].reply, unnamed[0].lines, unnamed[0].command, unnamed[0].closer)
         return named if named else self.drafts
 
     def _read_reply_or_context(self, offset, line):
@@ -196,6 +200,7 @@ class _Scanner:
             return  # a follow-on error after the first one
         draft.reply = reply
         draft.lines.append((offset + reply.start, line[reply.start:]))
+        draft.closer = _CLOSERS.get(line[reply.start - 1:reply.start]) if reply.start else None
         draft.command = self._recent_command() or draft.command
         self.in_reply = True
 

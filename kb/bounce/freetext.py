@@ -102,6 +102,8 @@ class _Scanner:
         self.by_recipient = {}
         self.current = None
         self.in_reply = False     # the last line belonged to a reply
+        self.multiline_open = False  # the reply in hand has more `code-` lines to come
+        self.reply_indent = 0
         self.recent = []          # the last lines, where the failed SMTP command is named
         self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
 
@@ -113,9 +115,11 @@ class _Scanner:
                 self.current.context.append(None)  # a paragraph ends
             return
         self.recent = self.recent[-(COMMAND_LOOKBACK - 1):] + [line]
-        if self.in_reply and self._continues_reply(line):
-            self.current.lines.append((offset, line))
-            return
+        if self.in_reply:
+            start = self._continuation(line)
+            if start is not None:
+                self.current.lines.append((offset + start, line[start:]))
+                return
         self.in_reply = False
         if _SESSION_START.match(line):
             self.current = None  # a new SMTP session: its replies await their recipient
@@ -203,6 +207,8 @@ class _Scanner:
         draft.closer = _CLOSERS.get(line[reply.start - 1:reply.start]) if reply.start else None
         draft.command = self._recent_command() or draft.command
         self.in_reply = True
+        self.multiline_open = reply.multiline
+        self.reply_indent = len(line) - len(line.lstrip(" \t"))
 
     def _owner_of_reply(self, line, start):
         """The recipient in hand, unless it already has a reply and this one names another.
@@ -234,20 +240,27 @@ class _Scanner:
         if status and status[0] in "45":
             current.status = status
 
-    def _continues_reply(self, line):
-        """A continuation of a multi-line reply (`550-...`, `550 ...`) or a wrapped, indented line."""
-        first = self.current.reply
-        stripped = line.lstrip(" \t<>")
-        if first.multiline:
-            if stripped.startswith(first.code + "-"):
-                return True
-            if stripped.startswith(first.code + " "):
-                self.in_reply = False
-                first.multiline = False
-                return True
+    def _continuation(self, line):
+        """Where a line continuing the reply in hand starts its text, or None if it does not.
+
+        It continues a multi-line reply (`550-...` lines up to the `550 ...` one, RFC 5321
+        §4.2.1), or wraps the reply onto an indented line (Postfix and Exim wrap long replies).
+        An address alone on a line, or one indented less than the reply, starts a new recipient.
+        """
+        code = self.current.reply.code
+        lead = len(line) - len(line.lstrip(" \t<>"))
+        if self.multiline_open and line.startswith((code + "-", code + " "), lead):
+            self.multiline_open = line[lead + 3] == "-"
+            return lead
         if line[0] not in " \t" or _TRANSCRIPT_LINE.match(line) or find_reply(line):
-            return False
-        return "@" not in line or not (_LINE_ADDRESS.match(line) or _RCPT_TO.search(line))
+            return None
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "@" in line:
+            anchor = _LINE_ADDRESS.match(line)
+            if _RCPT_TO.search(line) or anchor and (
+                    indent < self.reply_indent or not line[anchor.end():].strip(" \t:")):
+                return None
+        return indent
 
 
 def _names_recipient(label):

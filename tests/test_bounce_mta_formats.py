@@ -1,0 +1,80 @@
+"""Plain-text bounces of the common MTAs, read from real samples."""
+import unittest
+
+from kb.bounce import parse
+from tests.test_bounce_support import sample
+
+
+def rows(name):
+    report = parse(sample(name))
+    return report.kind, [(f.recipient, f.reply_code, f.status, f.command) for f in report.findings]
+
+
+class MtaFormatTests(unittest.TestCase):
+    def test_exim_lists_each_failed_address_with_its_reply(self):
+        self.assertEqual(rows("bsd__lhost-exim-02.eml"), ("exim", [
+            ("kijitora@example.jp", "550", "5.1.1", "RCPT"), ("sabatora@example.jp", "550", "5.2.1", "RCPT")]))
+
+    def test_qmail_names_the_stage_in_its_own_words(self):
+        self.assertEqual(rows("bsd__lhost-qmail-02.eml"), ("qmail", [
+            ("userunknown@example.jp", "550", "5.1.1", "RCPT"), ("filtered@example.jp", "550", "5.2.1", "RCPT")]))
+
+    def test_qmail_local_failures_carry_their_own_status(self):
+        kind, found = rows("maildir__bsd__lhost-qmail-05.eml")
+        self.assertEqual((kind, found), ("qmail", [("kijitora@example.net", None, "4.4.3", None)]))
+
+    def test_yahoo_names_the_stage_in_brackets(self):
+        self.assertEqual(rows("bsd__lhost-yahoo-01.eml"), ("yahoo", [("kijitora@example.org", "550", "5.1.1", "RCPT")]))
+
+    def test_gmail_quotes_the_other_servers_reply(self):
+        self.assertEqual(rows("bsd__lhost-gmail-01.eml"), ("gmail", [("userunknown@example.jp", "550", "5.1.1", None)]))
+
+    def test_exchange_2003_lists_recipients_without_a_code(self):
+        report = parse(sample("bsd__lhost-exchange2003-01.eml"))
+        self.assertEqual(report.kind, "exchange")
+        self.assertEqual(report.findings[0].recipient, "kijitora@example.jp")
+        self.assertIn("The recipient name is not recognized", report.findings[0].diagnostic)
+
+    def test_office_365_quotes_the_remote_reply_without_its_quotes(self):
+        report = parse(sample("bsd__lhost-office365-02.eml"))
+        finding = report.findings[0]
+        self.assertEqual((report.kind, finding.recipient, finding.reply_code, finding.status),
+                         ("exchange", "kijitora@example.onmicrosoft.com", "550", "5.1.1"))
+        self.assertEqual(finding.diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found")
+
+    def test_amazon_ses_writes_its_status_before_the_quoted_reply(self):
+        finding = parse(sample("bsd__lhost-amazonses-02.eml")).findings[0]
+        self.assertEqual((finding.reply_code, finding.status), ("550", "5.3.0"))
+
+    def test_amazon_ses_json_notifications(self):
+        report = parse(sample("maildir__bsd__lhost-amazonses-12.eml"))
+        self.assertEqual(report.kind, "amazon-ses")
+        finding = report.findings[0]
+        self.assertEqual((finding.recipient, finding.action, finding.reply_code, finding.status),
+                         ("success@simulator.amazonses.com", "delivered", "250", "2.6.0"))
+
+    def test_mailmarshal_gives_the_reply_before_the_recipients_it_affected(self):
+        self.assertEqual(rows("dos__lhost-mailmarshalsmtp-01.eml"), (
+            "text", [("dummyuser@blabla.xxxxxxxxxxxx.com", "550", "5.1.1", None)]))
+
+    def test_an_address_after_a_label_or_in_a_sentence(self):
+        self.assertEqual(rows("maildir__bsd__lhost-imailserver-01.eml")[1], [("kijitora@example.com", None, None, None)])
+        self.assertEqual(rows("maildir__bsd__lhost-trendmicro-02.eml")[1],
+                         [("kijitora@neko.example.jp", None, None, None)])
+
+    def test_exim_failed_recipients_header_names_a_recipient_the_text_does_not(self):
+        self.assertEqual(rows("maildir__bsd__lhost-googlegroups-02.eml")[1], [("libsisimai@googlegroups.com", None, None, None)])
+
+    def test_exim_names_the_address_a_pipe_was_generated_by(self):
+        self.assertEqual(rows("maildir__bsd__lhost-exim-53.eml"), ("exim", [("kijitora@example.com", None, None, None)]))
+
+    def test_zoho_writes_its_codes_after_labels(self):
+        self.assertEqual(rows("maildir__bsd__lhost-zoho-02.eml")[1], [
+            ("mikeneko@example.co.jp", "550", "5.2.1", None), ("sabineko@example.co.jp", "550", "5.2.2", None)])
+
+    def test_a_notice_without_a_recipient_falls_back_to_the_returned_messages_to(self):
+        self.assertEqual(rows("maildir__bsd__lhost-v5sendmail-01.eml")[1], [("kijitora@example.com", "421", None, None)])
+
+    def test_the_bounces_own_addressee_is_never_a_failed_recipient(self):
+        # mxlogic-03 quotes the original headers, where the sender's address starts a line.
+        self.assertEqual(rows("maildir__bsd__lhost-mxlogic-03.eml")[1], [("kijitora@example.co.jp", "550", None, None)])

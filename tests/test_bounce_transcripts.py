@@ -1,0 +1,52 @@
+"""SMTP session transcripts: the reply to a recipient's RCPT, and the session's own errors."""
+import unittest
+
+from kb.bounce import parse
+from tests.test_bounce_support import sample
+
+SESSION = """\
+>>> MAIL FROM:<alice@example.net> SIZE=1234
+<<< 250 2.1.0 Ok
+>>> RCPT TO:<bob@example.org>
+<<< 550-5.1.1 The email account that you tried to reach does not exist.
+<<< 550 5.1.1 Please check the address.
+>>> RCPT TO:<carol@example.org>
+<<< 452 4.2.2 <carol@example.org>: mailbox full
+>>> DATA
+<<< 503 5.5.1 Need RCPT (recipient)
+"""
+
+
+class TranscriptTests(unittest.TestCase):
+    def test_each_recipient_gets_the_reply_to_its_rcpt_command(self):
+        report = parse(SESSION)
+        self.assertEqual(report.kind, "transcript")
+        self.assertEqual([(f.recipient, f.reply_code, f.status, f.command, f.action) for f in report.findings], [
+            ("bob@example.org", "550", "5.1.1", "RCPT", "failed"),
+            ("carol@example.org", "452", "4.2.2", "RCPT", "delayed")])
+        self.assertEqual(report.findings[0].diagnostic,
+                         "550 5.1.1 The email account that you tried to reach does not exist. Please check the address.")
+
+    def test_positive_replies_and_follow_on_errors_are_no_failures(self):
+        statuses = [f.status for f in parse(SESSION).findings]
+        self.assertNotIn("2.1.0", statuses)
+        self.assertNotIn("5.5.1", statuses)
+
+    def test_a_sendmail_session_error_goes_to_the_recipients_it_names_next(self):
+        report = parse(sample("bsd__lhost-v5sendmail-07.eml"))
+        self.assertEqual(report.kind, "sendmail")
+        self.assertEqual([(f.recipient, f.reply_code, f.command) for f in report.findings], [
+            ("kijitora@example.org", "501", "MAIL"),     # the server refused MAIL FROM for this session
+            ("mikeneko@example.org", "550", None),       # sendmail's 554 quoting the DNS answer 550
+            ("hachiware@example.edu", "550", "RCPT")])
+
+    def test_a_sendmail_dsn_with_its_transcript(self):
+        finding = parse(sample("bsd__lhost-sendmail-07.eml")).findings[0]
+        self.assertEqual((finding.recipient, finding.reply_code, finding.status, finding.command),
+                         ("kijitora@example.org", "554", "5.7.1", "RCPT"))
+
+    def test_a_postfix_smtpd_transcript_names_the_failed_stage(self):
+        finding = parse(sample("maildir__bsd__lhost-postfix-75.eml")).findings[0]
+        self.assertEqual((finding.recipient, finding.reply_code, finding.status, finding.command),
+                         ("kijitora@libsisimai.net", "451", "4.3.0", "DATA"))
+        self.assertEqual(finding.diagnostic, "451 4.3.0 Error: queue file write error")

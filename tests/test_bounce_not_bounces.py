@@ -1,0 +1,43 @@
+"""Reports that are not bounces: abuse feedback, read receipts and auto-replies give no findings."""
+import unittest
+
+from kb.bounce import BounceError, parse
+from tests.test_bounce_support import sample
+
+
+def report(report_type, part_type, fields):
+    return ("From: reports@example.net\nTo: alice@example.net\nSubject: Report\nMIME-Version: 1.0\n"
+            f'Content-Type: multipart/report; report-type={report_type}; boundary="B"\n\n'
+            "--B\nContent-Type: text/plain\n\nA report about your message.\n"
+            f"--B\nContent-Type: {part_type}\n\n{fields}\n--B--\n")
+
+
+class NotABounceTests(unittest.TestCase):
+    def test_an_arf_feedback_report_has_kind_feedback_and_no_findings(self):
+        result = parse(sample("bsd__arf-14.eml"))
+        self.assertEqual((result.kind, result.findings), ("feedback", []))
+
+    def test_a_feedback_report_quoting_smtp_codes_still_has_no_findings(self):
+        text = report("feedback-report", "message/feedback-report",
+                      "Feedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\nOriginal-Rcpt-To: bob@example.org\n"
+                      "Diagnostic-Code: smtp; 550 5.7.1 spam\n")
+        self.assertEqual(parse(text).findings, [])
+
+    def test_a_read_receipt_has_kind_read_receipt(self):
+        text = report("disposition-notification", "message/disposition-notification",
+                      "Final-Recipient: rfc822; bob@example.org\nDisposition: manual-action/MDN-sent-manually; displayed\n")
+        result = parse(text)
+        self.assertEqual((result.kind, result.findings), ("read-receipt", []))
+
+    def test_an_rfc_3834_auto_reply_has_kind_auto_reply(self):
+        result = parse(sample("bsd__rfc3834-01.eml"))
+        self.assertEqual((result.kind, result.findings), ("auto-reply", []))
+
+    def test_a_vacation_message_without_headers_saying_so(self):
+        text = "From: bob@example.org\nTo: alice@example.net\nSubject: Out of office\n\nI am away until Monday.\n"
+        self.assertEqual(parse(text).kind, "auto-reply")
+
+    def test_an_ordinary_message_is_refused_with_a_reason(self):
+        with self.assertRaises(BounceError) as caught:
+            parse("From: bob@example.org\nTo: alice@example.net\nSubject: Hello\n\nbob@example.org\n")
+        self.assertIn("not a bounce", str(caught.exception))

@@ -12,6 +12,7 @@ from .findings import Finding
 from .lines import iter_lines
 from .replies import find_status, is_generic, parse_diagnostic
 
+MAX_FOLDED_LINES = 200  # a folded Diagnostic-Code of a multi-line reply is rarely over 20 lines
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9-]{0,62})[ \t]*:[ \t]*")
 _RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
 # Fields that only a delivery-status body has: one of these lines starts a DSN block in text.
@@ -19,10 +20,15 @@ DSN_START = re.compile(r"(?:final-recipient|original-recipient|reporting-mta)[ \
 
 
 class _Field:
-    __slots__ = ("value", "start", "end")
+    """A field's value (folded lines kept as a list until read) and where it stands in the text."""
+    __slots__ = ("pieces", "start", "end")
 
     def __init__(self, value, start, end):
-        self.value, self.start, self.end = value, start, end
+        self.pieces, self.start, self.end = [value], start, end
+
+    @property
+    def value(self):
+        return " ".join(self.pieces)
 
 
 def read_groups(text, start=0, end=None, stop_at_text=False):
@@ -42,8 +48,9 @@ def read_groups(text, start=0, end=None, stop_at_text=False):
         if line[0] in " \t" and name:
             # RFC 3464 §2.1 / RFC 5322 §2.2.3: folded value.
             field = group[name]
-            field.value += " " + line.strip()
-            field.end = offset + len(line)
+            if len(field.pieces) < MAX_FOLDED_LINES:
+                field.pieces.append(line.strip())
+                field.end = offset + len(line)
             continue
         match = _FIELD.match(line)
         if not match:

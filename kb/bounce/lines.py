@@ -5,11 +5,14 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # Lines longer than this are only searched in their first part: real reply lines are short
 # (RFC 5321 §4.5.3.1.5 allows 512 octets) and a bound keeps every search linear.
 MAX_LINE = 2000
+# Only the first part of a huge part is searched: a notice states its errors near the top,
+# and this keeps the cost of a hostile paste bounded.
+MAX_SCAN = 512 * 1024
 
 
 def iter_lines(text, start=0, end=None):
-    """Yield (offset, line) for each line of text[start:end], line breaks removed."""
-    end = len(text) if end is None else end
+    """Yield (offset, line) for each line of text[start:end] (at most MAX_SCAN), breaks removed."""
+    end = min(len(text) if end is None else end, start + MAX_SCAN)
     pos = start
     for match in _NEWLINE.finditer(text, start, end):
         yield pos, text[pos:min(match.start(), pos + MAX_LINE)]

@@ -100,24 +100,28 @@ def read_headers(text, start, end=None):
         return {}, leading.end()  # RFC 2046 §5.1.1: a body part may have no header fields
     blank = _BLANK_LINE.search(text, start, end)
     block_end, body_start = (blank.start(), blank.end()) if blank else (end, end)
-    headers = {}
+    folded = {}
     name = None
     for number, line in enumerate(_NEWLINE.split(text[start:block_end], MAX_HEADER_LINES)):
-        if line[:1] in (" ", "\t") and headers:
+        if line[:1] in (" ", "\t") and folded:
             if name:
                 # RFC 5322 §2.2.3: a folded line continues the previous field.
-                headers[name] += " " + line.strip()
+                folded[name].append(line.strip())
             continue
         colon = _HEADER_NAME.match(line)
         if not colon or number == MAX_HEADER_LINES:
             # Not a header block (a pasted fragment) or the end of a broken one.
-            return headers, (_line_offset(text, start, number) if headers else start)
+            return _unfolded(folded), (_line_offset(text, start, number) if folded else start)
         name = line[:colon.end() - 1].strip().lower()
-        if name in headers:
+        if name in folded:
             name = None  # keep the first occurrence; ignore this one and its folds
         else:
-            headers[name] = line[colon.end():].strip()
-    return headers, body_start
+            folded[name] = [line[colon.end():].strip()]
+    return _unfolded(folded), body_start
+
+
+def _unfolded(folded):
+    return {name: " ".join(pieces) for name, pieces in folded.items()}
 
 
 def _line_offset(text, start, number):

@@ -1,0 +1,78 @@
+"""Where our answer differs from Sisimai 4.25's reference answer, and the mail shows ours is right.
+
+The corpus's expected.jsonl holds Sisimai's answers, with known gaps (see its README). Each test
+names the sample and quotes the evidence in the mail; the accuracy bar counts these as misses.
+"""
+import json
+import unittest
+
+from kb.bounce import parse
+from tests.test_bounce_support import corpus_dir, sample
+
+
+def sisimai(name):
+    rows = (json.loads(line) for line in (corpus_dir() / "expected.jsonl").read_text().splitlines())
+    return {row["recipient"]: row for row in rows if row["file"] == name}
+
+
+def ours(name):
+    return {f.recipient: f for f in parse(sample(name)).findings}
+
+
+class SisimaiDisagreementTests(unittest.TestCase):
+    def test_each_recipient_keeps_the_status_of_its_own_report_group(self):
+        # Both DSN groups give their own codes, e.g. "Final-Recipient: rfc822; filtered@example.co.jp /
+        # Status: 5.2.1 / Diagnostic-Code: smtp; 550 5.2.1 <filtered@example.co.jp>... User Unknown";
+        # Sisimai gives the other recipient's 5.1.1 (or 5.2.1) to both.
+        for name, address, status in (("maildir__bsd__lhost-postfix-02.eml", "filtered@example.co.jp", "5.2.1"),
+                                      ("maildir__bsd__lhost-sendmail-02.eml", "userunknown@example.org", "5.1.1")):
+            with self.subTest(name=name):
+                self.assertNotEqual(sisimai(name)[address]["deliverystatus"], status)
+                self.assertEqual(ours(name)[address].status, status)
+                self.assertIn(status, ours(name)[address].diagnostic)
+
+    def test_a_generic_status_gives_way_to_the_remote_servers_specific_code(self):
+        # "Status: 5.0.0 (permanent failure)" but the remote said
+        # "550-'5.1.1 <...>: Recipient address rejected: User unknown in virtual alias table'".
+        name, address = "maildir__err__make-test-20.eml", "non-existent-blackberry-user-addr@docomo.blackberry.com"
+        self.assertEqual(sisimai(name)[address]["deliverystatus"], "5.0.0")
+        finding = ours(name)[address]
+        self.assertEqual((finding.reply_code, finding.status), ("550", "5.1.1"))
+
+    def test_a_generic_status_gives_way_to_the_notice_text_when_the_report_has_no_reply(self):
+        # "Status: 5.0.0" and "Diagnostic-Code: X-Unix; 255" (an exit status), while the notice says
+        # "554 5.3.0 unknown mailer error 255". Sisimai keeps 5.0.0 with reply 554.
+        name, address = "maildir__bsd__lhost-sendmail-18.eml", "kijitora@example.jp"
+        self.assertEqual(sisimai(name)[address]["deliverystatus"], "5.0.0")
+        self.assertEqual((ours(name)[address].reply_code, ours(name)[address].status), ("554", "5.3.0"))
+
+    def test_the_final_recipient_field_names_the_recipient(self):
+        # RFC 3464 §2.3.2: "Final-Recipient: rfc822;kijitora@neko.example.org"; Sisimai takes the
+        # address of the Domino notice text (kijitora@neko.example.com) instead.
+        name = "maildir__bsd__lhost-domino-03.eml"
+        self.assertEqual(list(sisimai(name)), ["kijitora@neko.example.com"])
+        self.assertEqual(list(ours(name)), ["kijitora@neko.example.org"])
+
+    def test_a_report_inside_the_returned_message_is_not_read(self):
+        # The second DSN (for info@neko.example.jp) is inside the message/rfc822 part that returns
+        # the original message: it reports on another delivery and is never searched.
+        name = "maildir__bsd__rfc3464-28.eml"
+        self.assertIn("info@neko.example.jp", sisimai(name))
+        self.assertEqual(list(ours(name)), ["kijitora@neko.example.jp"])
+
+    def test_hard_or_soft_follows_the_reply_class_not_the_reason(self):
+        # Sisimai 4.25 calls a full mailbox soft whatever the code; "550 5.2.2" is permanent.
+        name, address = "maildir__bsd__lhost-amazonses-03.eml", next(iter(sisimai("maildir__bsd__lhost-amazonses-03.eml")))
+        self.assertEqual(sisimai(name)[address]["softbounce"], 1)
+        self.assertEqual((ours(name)[address].reply_code, ours(name)[address].hard_bounce), ("550", True))
+
+    def test_a_mailing_list_refusal_is_no_bounce(self):
+        # fml-02 tells the sender "You are not a member of this mailing list": no delivery failed.
+        self.assertEqual(parse_kind_or_error("maildir__bsd__lhost-fml-02.eml"), "BounceError")
+
+
+def parse_kind_or_error(name):
+    try:
+        return parse(sample(name)).kind
+    except ValueError as error:
+        return type(error).__name__

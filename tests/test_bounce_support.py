@@ -35,3 +35,9 @@ def only_finding(testcase, data):
     report = parse(data)
     testcase.assertEqual(len(report.findings), 1, report.findings)
     return report.findings[0]
+
+
+def rows(name):
+    """A sample's kind and its findings as (recipient, reply code, status, command)."""
+    report = parse(sample(name))
+    return report.kind, [(f.recipient, f.reply_code, f.status, f.command) for f in report.findings]

@@ -1,4 +1,5 @@
 from django.test import TestCase
+from django.utils.html import escape
 from django.urls import reverse
 
 from kb.models import Code
@@ -13,7 +14,7 @@ class PublishedEntryPagesTests(TestCase):
             with self.subTest(code=entry.code):
                 response = self.client.get(entry.get_absolute_url())
                 self.assertEqual(response.status_code, 200)
-                self.assertContains(response, entry.title)
+                self.assertContains(response, escape(entry.title))
                 if entry.causes.exists():
                     self.assertContains(response, "Why it happens")
                 if entry.steps.exists():

@@ -22,13 +22,11 @@ Unusable input raises `BounceError` (a ValueError) with a message for a person; 
 escapes `parse`.
 """
 import re
-from dataclasses import replace
 
-from . import amazon_ses, dsn, formats, freetext, htmltext
-from .addresses import ADDRESS, clean
+from . import amazon_ses, combine, dsn, formats, freetext, htmltext
 from .findings import BounceError, Finding, Report
-from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, returned_headers
-from .replies import find_reply, is_generic, parse_diagnostic
+from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message
+from .replies import find_reply
 
 __all__ = ["parse", "Report", "Finding", "BounceError"]
 
@@ -50,51 +48,65 @@ def parse(data):
         raise BounceError("This input is too large or too deeply nested to read.") from error
 
 
+class _Reading:
+    """What the parts of one message said."""
+
+    def __init__(self):
+        self.reported = []   # findings of machine-readable reports (RFC 3464 fields, SES events)
+        self.noted = []      # findings of the human-readable text
+        self.texts = []      # the human-readable texts, for the MTA's name and the bounce wording
+        self.ses_kind = None
+
+
 def _read(text, codec):
     message = parse_message(text, codec)
     headers = message.headers
     if "subject" in headers:
-        headers["subject"] = decode_words(headers["subject"])
+        headers["subject"] = decode_words(headers["subject"])  # RFC 2047
     if formats.is_feedback(message):
         return Report("feedback", [], text)
     if formats.is_read_receipt(message):
         return Report("read-receipt", [], text)
-    report_findings, texts = [], []
-    text_findings, drafts_seen = [], False
-    for part in message.parts:
-        if part.content_type in DELIVERY_STATUS_TYPES:
-            source = text if part.offset is not None else None
-            groups, _ = dsn.read_groups(source or part.body, part.offset or 0, (part.offset or 0) + len(part.body))
-            report_findings += dsn.findings_from_groups(groups, source)
-    ses_kind = None
-    for body, source, start, end in _readable_texts(message, text):
-        texts.append(body[start:end])
-        ses_kind = ses_kind or amazon_ses.notification_type(texts[-1])
-        if ses_kind:
-            report_findings += amazon_ses.findings(texts[-1])
-            continue
-        drafts, groups, returned_at = freetext.scan(body, start, end)
-        if returned_at is not None:
-            message.returned.append(_inline_returned_message(body, returned_at, end))
-        report_findings += dsn.findings_from_groups(groups, source)
-        text_findings += [_finding_of(draft, body, source) for draft in drafts]
-        drafts_seen = drafts_seen or bool(drafts)
-    if ses_kind == "complaint":
+    reading = _read_parts(message, text)
+    if reading.ses_kind == "complaint":
         return Report("feedback", [], text)
-    has_report = bool(report_findings)
-    if has_report:
-        findings = _merge(report_findings, text_findings)
+    if reading.reported:
+        findings = combine.merge(reading.reported, reading.noted)
     else:
-        findings = _with_failed_recipients(_keep_text_findings(text_findings, message, texts), headers)
+        findings = combine.keep_text_findings(reading.noted, message, reading.texts)
+        findings = combine.with_failed_recipients(findings, headers)
     if not findings:
         if formats.is_auto_reply(headers):
             return Report("auto-reply", [], text)
         raise BounceError(_NOT_A_BOUNCE)
-    kind = "amazon-ses" if ses_kind else "dsn" if has_report else _text_kind(message, texts, findings)
-    if not has_report:
-        findings = _with_actions(findings, kind, message, texts)
-    findings = _with_fallback_recipient(findings, message)
-    return Report(kind, findings, text)
+    if reading.reported:
+        kind = "amazon-ses" if reading.ses_kind else "dsn"
+    else:
+        kind = _text_kind(message, reading.texts)
+        findings = combine.with_actions(findings, kind, message, reading.texts)
+    return Report(kind, combine.with_fallback_recipient(findings, message), text)
+
+
+def _read_parts(message, text):
+    reading = _Reading()
+    for part in message.parts:
+        if part.content_type in DELIVERY_STATUS_TYPES:
+            source = text if part.offset is not None else None
+            start = part.offset or 0
+            groups, _ = dsn.read_groups(source or part.body, start, start + len(part.body))
+            reading.reported += dsn.findings_from_groups(groups, source)
+    for body, source, start, end in _readable_texts(message, text):
+        reading.texts.append(body[start:end])
+        reading.ses_kind = reading.ses_kind or amazon_ses.notification_type(reading.texts[-1])
+        if reading.ses_kind:
+            reading.reported += amazon_ses.findings(reading.texts[-1])
+            continue
+        found, groups, returned_at = freetext.scan(body, start, end, spans=source is not None)
+        if returned_at is not None:
+            message.returned.append(_inline_returned_message(body, returned_at, end))
+        reading.reported += dsn.findings_from_groups(groups, source)
+        reading.noted += found
+    return reading
 
 
 def _readable_texts(message, text):
@@ -118,136 +130,14 @@ def _inline_returned_message(body, marker_at, end):
     return body, start, end
 
 
-def _finding_of(draft, body, source):
-    """Turn a freetext.Draft into a Finding."""
-    if draft.reply is not None:
-        lines = draft.lines
-        last_offset, last_line = lines[-1]
-        last_line = last_line.rstrip()
-        if draft.closer and last_line.endswith(draft.closer):
-            last_line = last_line[:-1]
-        joined = " ".join([line for _, line in lines[:-1]] + [last_line])
-        reply_code, status, diagnostic = parse_diagnostic(joined)
-        span = (lines[0][0], last_offset + len(last_line)) if source is not None else None
-    else:
-        context = freetext.context_text(draft)
-        reply_code, status = None, None
-        diagnostic = " ".join(" ".join(line.split()) for _, line in context) or None
-        span = (context[0][0], context[-1][0] + len(context[-1][1].rstrip())) if context and source is not None else None
-    if status is None or (is_generic(status) and draft.status):
-        status = draft.status or status
-    command = (draft.reply is not None and freetext.command_in(diagnostic)) or draft.command
-    return Finding(
-        recipient=draft.recipient, action=None, reply_code=reply_code, status=status,
-        diagnostic=diagnostic, command=command, span=span,
-    )
-
-
-def _merge(report_findings, text_findings):
-    """DSN findings, completed from the human-readable text where the report is silent.
-
-    A report with one recipient and a text with one other finding describe the same failure;
-    the text's recipient wins when the report's is no mailbox (`@relay`, a bare local part).
-    """
-    reported = {f.recipient for f in report_findings}
-    by_recipient = {f.recipient: f for f in text_findings if f.recipient}
-    others = [f for f in text_findings if f.recipient not in reported and (f.reply_code or f.recipient)]
-    merged, seen = [], set()
-    for finding in report_findings:
-        if finding.recipient in seen:
-            continue
-        seen.add(finding.recipient)
-        extra = by_recipient.get(finding.recipient)
-        if extra is None and len(report_findings) == 1 and len(others) == 1:
-            extra = others[0]
-            if extra.recipient and not dsn.is_mailbox(finding.recipient or ""):
-                finding = replace(finding, recipient=extra.recipient)
-        merged.append(_complete(finding, extra))
-    return merged
-
-
-def _complete(finding, extra):
-    changes = {}
-    if extra is not None and extra.reply_code and not finding.reply_code:
-        changes.update(reply_code=extra.reply_code, diagnostic=extra.diagnostic, span=extra.span)
-        if is_generic(finding.status) and extra.status:
-            changes["status"] = extra.status
-    if not finding.command:
-        changes["command"] = (extra and extra.command) or freetext.command_in(finding.diagnostic or "")
-    if not finding.diagnostic and extra is not None and extra.diagnostic:
-        changes.update(diagnostic=extra.diagnostic, span=extra.span)
-    return replace(finding, **changes) if changes else finding
-
-
-def _keep_text_findings(findings, message, texts):
-    """Findings from text alone: those with a code, or in a message that is clearly a bounce."""
-    bounce = formats.looks_like_bounce(message.headers, texts)
-    # A bounce goes back to the original sender: its To: address failed nowhere.
-    sender = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
-    kept = []
-    for finding in findings:
-        if finding.recipient in sender and not (finding.reply_code or finding.status):
-            continue
-        coded = finding.reply_code or finding.status
-        if coded and (finding.reply_code or bounce or finding.recipient):
-            kept.append(finding)
-        elif finding.recipient and bounce:
-            kept.append(finding)
-    return kept
-
-
-def _with_failed_recipients(findings, headers):
-    """Exim and Google list the failed addresses in an X-Failed-Recipients header field.
-
-    An address there that the text never tied to a reply gets the one unnamed finding,
-    or a finding of its own.
-    """
-    listed = [clean(a) for a in ADDRESS.findall(headers.get("x-failed-recipients", ""))]
-    named = {f.recipient for f in findings}
-    unnamed = [f for f in findings if f.recipient is None]
-    for address in listed:
-        if address in named:
-            continue
-        if len(unnamed) == 1 and len(listed) == 1:
-            findings = [replace(f, recipient=address) if f is unnamed[0] else f for f in findings]
-        else:
-            findings.append(Finding(address, None, None, None, None))
-        named.add(address)
-    return findings
-
-
-def _text_kind(message, texts, findings):
+def _text_kind(message, texts):
     kind = formats.mta_kind(texts)
     if kind:
         return kind
     if not message.headers:
         if any(">>>" in t or "<<<" in t for t in texts):
             return "transcript"
-        if find_reply(texts[0].lstrip()) is not None and find_reply(texts[0].lstrip()).start == 0:
+        reply = find_reply(texts[0].lstrip())
+        if reply is not None and reply.start == 0:
             return "reply"
     return "text"
-
-
-def _with_actions(findings, kind, message, texts):
-    """Plain-text bounces have no Action field: a notice is a failure unless it warns of a delay."""
-    if kind in ("reply", "transcript"):
-        return [replace(f, action=_action_of_code(f)) for f in findings]
-    action = "delayed" if formats.is_delay_notice(message.headers, texts[0] if texts else "") else "failed"
-    return [replace(f, action=action) for f in findings]
-
-
-def _action_of_code(finding):
-    code = finding.reply_code or finding.status or ""
-    return {"5": "failed", "4": "delayed"}.get(code[:1])
-
-
-def _with_fallback_recipient(findings, message):
-    """A notice that never names the recipient: the returned message's To: field names it."""
-    if len(findings) != 1 or findings[0].recipient:
-        return findings
-    for headers in returned_headers(message):
-        to = headers.get("to", "")
-        addresses = ADDRESS.findall(to)
-        if len(addresses) == 1:
-            return [replace(findings[0], recipient=addresses[0].lower())]
-    return findings

@@ -9,11 +9,13 @@ giving it the first error reply that follows; later replies for the same recipie
 follow-on errors (`503 5.0.0 Need RCPT`).
 """
 import re
+from collections import deque
 
 from . import dsn
 from .addresses import ADDRESS, clean
 from .lines import iter_lines
-from .replies import find_reply, find_status
+from .findings import Finding
+from .replies import find_reply, find_status, is_generic, parse_diagnostic
 
 _LINE_ADDRESS = re.compile(r"[ \t]*(?:[-*\u2022]{1,2}[ \t]+)?[<\"'(\[]?(" + ADDRESS.pattern + r")[>\"')\]]?(?=[ \t:;,.<]|$)")
 # `name <address>`: the address in angle brackets is the mailbox (RFC 5322 §3.4).
@@ -32,12 +34,16 @@ _HEADER_LABELS = frozenset({
 })
 _RCPT_TO = re.compile(r"\bRCPT[ \t]+TO:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I)
 _MAIL_FROM = re.compile(r"\bMAIL[ \t]+FROM:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I)
-_RETURNED_MESSAGE = re.compile(
-    r"[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message"
+# Lines that change what follows, told apart by one anchored match: a marker before the
+# returned message, RFC 3464 fields, or the start of a sendmail SMTP session (sendmail deliver.c).
+_SPECIAL_LINE = re.compile(
+    r"(?P<report>" + dsn.DSN_START.pattern + ")"
+    r"|(?P<session>[ \t.]*while talking to )"
+    r"|(?P<returned>[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message"
     r"|(?:[\w ]{0,30}\s)?copy\s+of\s+(?:the|your)\s+(?:original\s+)?message"
     r"|below\s+this\s+line\s+is\s+a\s+copy"
     r"|message\s+(?:text\s+|headers?\s+)?follows?"
-    r"|original\s+message\s+headers)",
+    r"|original\s+message\s+headers))",
     re.I,
 )
 _COMMAND = re.compile(
@@ -55,8 +61,9 @@ _QMAIL_STAGES = (
 )
 # A line of an SMTP transcript: a command or a reply, never a wrapped diagnostic.
 _TRANSCRIPT_LINE = re.compile(r"[ \t]*(?:>>>|<<<|in:|out:)", re.I)
-# Sendmail starts the transcript of each SMTP session with this line (sendmail deliver.c).
-_SESSION_START = re.compile(r"[ \t.]*while talking to ", re.I)
+# The server a reply came from: Postfix `host mx.example.org[192.0.2.1] said:`, Exim
+# `host mx.example.org [192.0.2.1]:`, sendmail `... while talking to mx.example.org.:`.
+_REMOTE_HOST = re.compile(r"\b(?:host|while talking to)[ \t]+([A-Za-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){1,10})\.?(?=[ \t]*[\[:]|:)", re.I)
 # `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`: the closing mark is no part of the reply.
 _CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">"}
 MAX_CONTEXT_LINES = 8
@@ -65,7 +72,7 @@ COMMAND_LOOKBACK = 3
 
 class Draft:
     """A recipient being read: the reply lines and the text that came with it."""
-    __slots__ = ("recipient", "reply", "lines", "context", "command", "status", "closer")
+    __slots__ = ("recipient", "reply", "lines", "context", "command", "status", "closer", "remote_mta")
 
     def __init__(self, recipient):
         self.recipient = recipient
@@ -75,24 +82,31 @@ class Draft:
         self.command = None
         self.status = None      # a status code standing alone (`#5.1.1`, `(#4.4.3)`)
         self.closer = None      # the quote or bracket the reply was written in, if any
+        self.remote_mta = None  # the host that sent the reply, where the text names it
 
 
-def scan(text, start=0, end=None):
-    """Read a text part; return (drafts, DSN field groups found in it, where a returned message starts)."""
+def scan(text, start=0, end=None, spans=False):
+    """Read a text part; return (findings, DSN field groups found in it, where a returned message starts).
+
+    `spans` says whether offsets in `text` index Report.text (the part is there as written).
+    """
     scanner = _Scanner()
     skip_until = -1
     for offset, line in iter_lines(text, start, end):
         if offset < skip_until:
             continue
-        if _RETURNED_MESSAGE.match(line):
-            return scanner.settled_drafts(), scanner.groups, offset
-        if dsn.DSN_START.match(line):
+        special = _SPECIAL_LINE.match(line)
+        if special is None:
+            scanner.feed(offset, line)
+        elif special.lastgroup == "returned":
+            return scanner.findings(spans), scanner.groups, offset
+        elif special.lastgroup == "report":
             # RFC 3464 fields pasted as text (or sent as text/plain) are read as a DSN.
             groups, skip_until = dsn.read_groups(text, offset, end, stop_at_text=True)
             scanner.groups.extend(groups)
-            continue
-        scanner.feed(offset, line)
-    return scanner.settled_drafts(), scanner.groups, None
+        else:
+            scanner.new_session()
+    return scanner.findings(spans), scanner.groups, None
 
 
 class _Scanner:
@@ -104,7 +118,7 @@ class _Scanner:
         self.in_reply = False     # the last line belonged to a reply
         self.multiline_open = False  # the reply in hand has more `code-` lines to come
         self.reply_indent = 0
-        self.recent = []          # the last lines, where the failed SMTP command is named
+        self.recent = deque(maxlen=COMMAND_LOOKBACK)  # the last lines, where the failed command is named
         self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
 
     def feed(self, offset, line):
@@ -114,16 +128,13 @@ class _Scanner:
             if self.current and self.current.context:
                 self.current.context.append(None)  # a paragraph ends
             return
-        self.recent = self.recent[-(COMMAND_LOOKBACK - 1):] + [line]
+        self.recent.append(line)
         if self.in_reply:
             start = self._continuation(line)
             if start is not None:
                 self.current.lines.append((offset + start, line[start:]))
                 return
         self.in_reply = False
-        if _SESSION_START.match(line):
-            self.current = None  # a new SMTP session: its replies await their recipient
-            return
         recipient, rest = self._recipient_at_start(line)
         if recipient:
             self._take(recipient)
@@ -139,6 +150,10 @@ class _Scanner:
             self.current.command = self.current.command or "RCPT"
             return
         self._read_reply_or_context(offset, line)
+
+    def new_session(self):
+        """A new SMTP session: its replies await the recipient they will name."""
+        self.current, self.in_reply = None, False
 
     def _recent_command(self):
         """The SMTP command named on the reply's line or just before it (`>>> DATA`)."""
@@ -176,6 +191,9 @@ class _Scanner:
             self.drafts.append(draft)
         self.current = draft
 
+    def findings(self, spans):
+        return [finding_of(draft, spans) for draft in self.settled_drafts()]
+
     def settled_drafts(self):
         """The drafts, once replies that came before their recipients are handed on.
 
@@ -189,8 +207,8 @@ class _Scanner:
         waiting = [d for d in named if d.reply is None and d.status is None]
         if len(unnamed) == 1 and waiting:
             for draft in waiting:
-                draft.reply, draft.lines, draft.command, draft.closer = (
-                    unnamed[0].reply, unnamed[0].lines, unnamed[0].command, unnamed[0].closer)
+                for name in ("reply", "lines", "command", "closer", "remote_mta"):
+                    setattr(draft, name, getattr(unnamed[0], name))
         return named if named else self.drafts
 
     def _read_reply_or_context(self, offset, line):
@@ -206,6 +224,7 @@ class _Scanner:
         draft.lines.append((offset + reply.start, line[reply.start:]))
         draft.closer = _CLOSERS.get(line[reply.start - 1:reply.start]) if reply.start else None
         draft.command = self._recent_command() or draft.command
+        draft.remote_mta = _remote_host(self.recent)
         self.in_reply = True
         self.multiline_open = reply.multiline
         self.reply_indent = len(line) - len(line.lstrip(" \t"))
@@ -276,6 +295,14 @@ def _named_address(line, reply_start):
     return None
 
 
+def _remote_host(lines):
+    for line in reversed(lines):
+        match = _REMOTE_HOST.search(line)
+        if match:
+            return match.group(1).lower()
+    return None
+
+
 def command_in(text):
     """The SMTP command a text says a reply answered (`in reply to RCPT TO command`), or None."""
     match = _COMMAND.search(text)
@@ -285,6 +312,31 @@ def command_in(text):
         if words in text:
             return command
     return None
+
+
+def finding_of(draft, spans):
+    """The Finding a draft comes to; `spans` says whether its offsets index Report.text."""
+    if draft.reply is not None:
+        lines = draft.lines
+        last_offset, last_line = lines[-1]
+        last_line = last_line.rstrip()
+        if draft.closer and last_line.endswith(draft.closer):
+            last_line = last_line[:-1]
+        joined = " ".join([line for _, line in lines[:-1]] + [last_line])
+        reply_code, status, diagnostic = parse_diagnostic(joined)
+        span = (lines[0][0], last_offset + len(last_line)) if spans else None
+    else:
+        context = context_text(draft)
+        reply_code, status = None, None
+        diagnostic = " ".join(" ".join(line.split()) for _, line in context) or None
+        span = (context[0][0], context[-1][0] + len(context[-1][1].rstrip())) if context and spans else None
+    if status is None or (is_generic(status) and draft.status):
+        status = draft.status or status
+    command = (draft.reply is not None and command_in(diagnostic)) or draft.command
+    return Finding(
+        recipient=draft.recipient, action=None, reply_code=reply_code, status=status,
+        diagnostic=diagnostic, remote_mta=draft.remote_mta, command=command, span=span,
+    )
 
 
 def context_text(draft):

@@ -13,6 +13,31 @@ MAX_SCAN = 512 * 1024
 def iter_lines(text, start=0, end=None):
     """Yield (offset, line) for each line of text[start:end] (at most MAX_SCAN), breaks removed."""
     end = min(len(text) if end is None else end, start + MAX_SCAN)
+    chunk = text[start:end]
+    separator = _only_separator(chunk)
+    if separator is None:
+        yield from _iter_mixed_lines(text, start, end)
+        return
+    lines = chunk.split(separator)
+    if not lines[-1]:
+        lines.pop()  # the break that ends the last line starts no line
+    step = len(separator)
+    for line in lines:
+        yield start, line[:MAX_LINE]
+        start += len(line) + step
+
+
+def _only_separator(chunk):
+    """The one line ending a text uses throughout, or None when it mixes them."""
+    if "\r" not in chunk:
+        return "\n"
+    if "\n" not in chunk:
+        return "\r"
+    crlf = chunk.count("\r\n")
+    return "\r\n" if crlf == chunk.count("\r") == chunk.count("\n") else None
+
+
+def _iter_mixed_lines(text, start, end):
     pos = start
     for match in _NEWLINE.finditer(text, start, end):
         yield pos, text[pos:min(match.start(), pos + MAX_LINE)]

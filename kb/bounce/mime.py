@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 # Bounds that keep the walk linear and cheap on hostile input.
 MAX_PARTS = 64
 MAX_DEPTH = 8
-MAX_HEADER_LINES = 500
+MAX_HEADER_FIELDS = 500
 MAX_RETURNED_HEADERS = 16384
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
-_HEADER_NAME = re.compile(r"[!-9;-~]{1,76}:")  # RFC 5322 §2.2: printable ASCII except colon
+# One header field with its folded lines (RFC 5322 §2.2: the name is printable ASCII but the
+# colon; a line starting with white space continues the field). Each repetition starts at a
+# line break, so matching is linear.
+_FIELD = re.compile(r"([!-9;-~]{1,76}):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|$)")
+_FOLD = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 _PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_ENCODED_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
@@ -95,40 +98,22 @@ def read_headers(text, start, end=None):
     The first occurrence of a name wins: bounces need single-valued fields only.
     """
     end = len(text) if end is None else end
-    leading = _NEWLINE.match(text, start, end)
-    if leading:
-        return {}, leading.end()  # RFC 2046 §5.1.1: a body part may have no header fields
-    blank = _BLANK_LINE.search(text, start, end)
-    block_end, body_start = (blank.start(), blank.end()) if blank else (end, end)
-    folded = {}
-    name = None
-    for number, line in enumerate(_NEWLINE.split(text[start:block_end], MAX_HEADER_LINES)):
-        if line[:1] in (" ", "\t") and folded:
-            if name:
-                # RFC 5322 §2.2.3: a folded line continues the previous field.
-                folded[name].append(line.strip())
-            continue
-        colon = _HEADER_NAME.match(line)
-        if not colon or number == MAX_HEADER_LINES:
-            # Not a header block (a pasted fragment) or the end of a broken one.
-            return _unfolded(folded), (_line_offset(text, start, number) if folded else start)
-        name = line[:colon.end() - 1].strip().lower()
-        if name in folded:
-            name = None  # keep the first occurrence; ignore this one and its folds
-        else:
-            folded[name] = [line[colon.end():].strip()]
-    return _unfolded(folded), body_start
-
-
-def _unfolded(folded):
-    return {name: " ".join(pieces) for name, pieces in folded.items()}
-
-
-def _line_offset(text, start, number):
+    headers = {}
     pos = start
-    for _ in range(number):
-        pos = _NEWLINE.search(text, pos).end()
-    return pos
+    for _ in range(MAX_HEADER_FIELDS):
+        field = _FIELD.match(text, pos, end)
+        if field is None:
+            break
+        name = field.group(1).lower()
+        if name not in headers:
+            value = field.group(2)
+            # RFC 5322 §2.2.3: unfolding removes the line breaks of a folded field.
+            headers[name] = _FOLD.sub(" ", value).strip() if "\n" in value or "\r" in value else value.strip()
+        pos = field.end()
+    if not headers:
+        return {}, start
+    blank = _NEWLINE.match(text, pos, end)  # the empty line that ends the block
+    return headers, blank.end() if blank else pos
 
 
 def content_type(headers, default="text/plain"):

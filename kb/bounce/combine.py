@@ -1,0 +1,108 @@
+"""Putting findings together: a report completed from its notice text, text-only findings
+kept or dropped, recipients named by other means, and actions for notices without fields."""
+from dataclasses import replace
+
+from . import dsn, formats
+from .addresses import ADDRESS, clean
+from .findings import Finding
+from .freetext import command_in
+from .mime import returned_headers
+from .replies import is_generic
+
+
+def merge(report_findings, text_findings):
+    """DSN findings, completed from the human-readable text where the report is silent.
+
+    A report with one recipient and a text with one other finding describe the same failure;
+    the text's recipient wins when the report's is no mailbox (`@relay`, a bare local part).
+    """
+    reported = {f.recipient for f in report_findings}
+    by_recipient = {f.recipient: f for f in text_findings if f.recipient}
+    others = [f for f in text_findings if f.recipient not in reported and (f.reply_code or f.recipient)]
+    merged, seen = [], set()
+    for finding in report_findings:
+        if finding.recipient in seen:
+            continue
+        seen.add(finding.recipient)
+        extra = by_recipient.get(finding.recipient)
+        if extra is None and len(report_findings) == 1 and len(others) == 1:
+            extra = others[0]
+            if extra.recipient and not dsn.is_mailbox(finding.recipient or ""):
+                finding = replace(finding, recipient=extra.recipient)
+        merged.append(_complete(finding, extra))
+    return merged
+
+
+def _complete(finding, extra):
+    changes = {}
+    if extra is not None and extra.reply_code and not finding.reply_code:
+        changes.update(reply_code=extra.reply_code, diagnostic=extra.diagnostic, span=extra.span)
+        if is_generic(finding.status) and extra.status:
+            changes["status"] = extra.status
+    if not finding.command:
+        changes["command"] = (extra and extra.command) or command_in(finding.diagnostic or "")
+    if not finding.diagnostic and extra is not None and extra.diagnostic:
+        changes.update(diagnostic=extra.diagnostic, span=extra.span)
+    return replace(finding, **changes) if changes else finding
+
+
+def keep_text_findings(findings, message, texts):
+    """Findings from text alone: those with a code, or in a message that is clearly a bounce."""
+    bounce = formats.looks_like_bounce(message.headers, texts)
+    # A bounce goes back to the original sender: its To: address failed nowhere.
+    sender = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
+    kept = []
+    for finding in findings:
+        if finding.recipient in sender and not (finding.reply_code or finding.status):
+            continue
+        coded = finding.reply_code or finding.status
+        if coded and (finding.reply_code or bounce or finding.recipient):
+            kept.append(finding)
+        elif finding.recipient and bounce:
+            kept.append(finding)
+    return kept
+
+
+def with_failed_recipients(findings, headers):
+    """Exim and Google list the failed addresses in an X-Failed-Recipients header field.
+
+    An address there that the text never tied to a reply gets the one unnamed finding,
+    or a finding of its own.
+    """
+    listed = [clean(a) for a in ADDRESS.findall(headers.get("x-failed-recipients", ""))]
+    named = {f.recipient for f in findings}
+    unnamed = [f for f in findings if f.recipient is None]
+    for address in listed:
+        if address in named:
+            continue
+        if len(unnamed) == 1 and len(listed) == 1:
+            findings = [replace(f, recipient=address) if f is unnamed[0] else f for f in findings]
+        else:
+            findings.append(Finding(address, None, None, None, None))
+        named.add(address)
+    return findings
+
+
+def with_actions(findings, kind, message, texts):
+    """Plain-text bounces have no Action field: a notice is a failure unless it warns of a delay."""
+    if kind in ("reply", "transcript"):
+        return [replace(f, action=_action_of_code(f)) for f in findings]
+    action = "delayed" if formats.is_delay_notice(message.headers, texts[0] if texts else "") else "failed"
+    return [replace(f, action=action) for f in findings]
+
+
+def _action_of_code(finding):
+    code = finding.reply_code or finding.status or ""
+    return {"5": "failed", "4": "delayed"}.get(code[:1])
+
+
+def with_fallback_recipient(findings, message):
+    """A notice that never names the recipient: the returned message's To: field names it."""
+    if len(findings) != 1 or findings[0].recipient:
+        return findings
+    for headers in returned_headers(message):
+        to = headers.get("to", "")
+        addresses = ADDRESS.findall(to)
+        if len(addresses) == 1:
+            return [replace(findings[0], recipient=clean(addresses[0]))]
+    return findings

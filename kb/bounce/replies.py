@@ -14,7 +14,6 @@ _CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-5][0-9])(?=[ \t,-]|:[ \t]|$)")
 # qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
 _STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")
 _STATUS = re.compile(r"(?<![\w.=/-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
-_SPACES = re.compile(r"\s+")
 
 # What may stand right before a reply code on its line, besides nothing at all.
 _REPLY_LEADERS = tuple(":;'\"#([<>`")
@@ -66,7 +65,7 @@ def parse_diagnostic(text, smtp=True):
     With `smtp=False` (a Diagnostic-Code of another type, RFC 3464 §2.3.6) a leading
     number is an exit status or such, not a reply: only a reply quoted later counts.
     """
-    text = _SPACES.sub(" ", text).strip()
+    text = " ".join(text.split())
     reply = find_reply(text)
     if reply is not None and reply.start == 0 and not smtp:
         reply = find_reply(text, 1)
@@ -116,7 +115,7 @@ def strip_continuations(body, code, status):
     prefix = re.escape(code) + r"[ -]" + (r"#?" + re.escape(status) + r" ?" if status else "")
     pattern = re.compile(r"(?<=\s)" + prefix)
     first, rest = body[:len(code) + 1], body[len(code) + 1:]
-    return _SPACES.sub(" ", first.replace("-", " ") + pattern.sub("", rest)).strip()
+    return " ".join((first.replace("-", " ") + pattern.sub("", rest)).split())
 
 
 def hard_bounce(reply_code, status):

@@ -10,6 +10,12 @@ class MtaFormatTests(unittest.TestCase):
         self.assertEqual(rows("bsd__lhost-exim-02.eml"), ("exim", [
             ("kijitora@example.jp", "550", "5.1.1", "RCPT"), ("sabatora@example.jp", "550", "5.2.1", "RCPT")]))
 
+    def test_exim_and_sendmail_name_the_remote_host(self):
+        self.assertEqual([f.remote_mta for f in parse(sample("bsd__lhost-exim-02.eml")).findings], ["mx.example.jp"] * 2)
+        self.assertEqual([(f.recipient, f.remote_mta) for f in parse(sample("bsd__lhost-v5sendmail-07.eml")).findings], [
+            ("kijitora@example.org", "mailin1.example.org"), ("mikeneko@example.org", None),
+            ("hachiware@example.edu", "smtp.example.edu")])
+
     def test_qmail_names_the_stage_in_its_own_words(self):
         self.assertEqual(rows("bsd__lhost-qmail-02.eml"), ("qmail", [
             ("userunknown@example.jp", "550", "5.1.1", "RCPT"), ("filtered@example.jp", "550", "5.2.1", "RCPT")]))

@@ -39,6 +39,21 @@ class SingleReplyTests(unittest.TestCase):
         self.assertIs(finding.hard_bounce, False)
 
 
+    def test_a_pasted_postfix_line_names_recipient_host_and_command(self):
+        line = ("<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <bob@example.org>: "
+                "Recipient address rejected: User unknown (in reply to RCPT TO command)")
+        finding = only_finding(self, line)
+        self.assertEqual((finding.recipient, finding.reply_code, finding.status, finding.remote_mta, finding.command),
+                         ("bob@example.org", "550", "5.1.1", "mx.example.org", "RCPT"))
+        self.assertEqual(line[finding.span[0]:finding.span[1]], finding.diagnostic)
+
+    def test_a_label_before_the_reply_is_no_header_field(self):
+        for line in ("Error: 550 5.1.1 <bob@example.org> unknown", "Reason: 550 5.1.1 <bob@example.org> unknown"):
+            with self.subTest(line=line):
+                finding = only_finding(self, line)
+                self.assertEqual((finding.recipient, finding.reply_code), ("bob@example.org", "550"))
+
+
 class MultilineReplyTests(unittest.TestCase):
     GMAIL = ("550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
              "550-5.1.1 double-checking the recipient's email address for typos or\n"

@@ -131,7 +131,7 @@ def scan(text, start=0, end=None, spans=False):
             groups, skip_until = dsn.read_groups(text, offset, end, stop_at_text=True)
             scanner.groups.extend(groups)
         else:
-            scanner.new_session()
+            scanner.new_session(line)
     return scanner.findings(spans), scanner.groups, None
 
 
@@ -177,9 +177,10 @@ class _Scanner:
             return
         self._read_reply_or_context(offset, line)
 
-    def new_session(self):
+    def new_session(self, line):
         """A new SMTP session: its replies await the recipient they will name."""
         self.current, self.in_reply = None, False
+        self.recent.append(line)  # it names the remote host
 
     def _recent_command(self):
         """The SMTP command named on the reply's line or just before it (`>>> DATA`)."""

@@ -33,6 +33,12 @@ RETURNED_MESSAGE_TYPES = frozenset({
 })
 
 
+# Fields that only a message's own header has (RFC 5322 §3.6, RFC 2045 §3): one of them tells a
+# message from pasted text whose first line also reads "Name: value".
+_MESSAGE_FIELDS = frozenset({
+    "from", "to", "subject", "date", "sender", "message-id", "received", "return-path",
+    "delivered-to", "mime-version", "content-type",
+})
 DELIVERY_STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _TRACE_FIELD = re.compile(r"(?:return-path|received):", re.I)
 
@@ -74,6 +80,8 @@ def parse_message(text, codec=None):
     """Walk the MIME structure of `text` (a whole message or a pasted fragment)."""
     start = _skip_mbox_from_line(text)
     headers, body_start = read_headers(text, start)
+    if not _MESSAGE_FIELDS.intersection(headers):
+        headers = {}  # "Error: 550 ..." or "<user@example.org>: host ... said:" is pasted text
     message = Message(headers, codec and codecs.lookup(codec).name)
     if not headers:
         message.parts.append(Part("text/plain", {}, {}, text[start:], start))

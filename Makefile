@@ -31,7 +31,6 @@ run: db
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-test
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -3,8 +3,14 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
 
+from kb import ratelimit
+from kb.bounce import BounceError, parse
+from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
+from kb.matching import Matcher
 from kb.models import Code
 
 PAGE_SIZE = 20
@@ -76,3 +82,55 @@ def _page_url(request, number):
     query = request.GET.copy()
     query["page"] = number
     return request.build_absolute_uri(f"{reverse('api_code_list')}?{query.urlencode()}")
+
+
+@csrf_exempt
+@require_POST
+@sensitive_post_parameters()
+def analyze(request):
+    """The bounce as the raw body, or as a multipart `file`; nothing from it is stored or logged."""
+    if not ratelimit.allow(request):
+        return _error("Too many analyses from your address; wait a minute and try again.", 429)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        return _error("The input is larger than 10 MB.", 413)
+    if request.content_type == "multipart/form-data":
+        form = AnalyzeForm(request.POST, request.FILES)
+        if not form.is_valid():
+            message = " ".join(error for errors in form.errors.values() for error in errors)
+            return _error(message, 413 if form.is_too_large() else 400)
+        report = form.report
+    else:
+        if len(request.body) > MAX_UPLOAD_BYTES:
+            return _error("The input is larger than 10 MB.", 413)
+        try:
+            report = parse(request.body)
+        except BounceError as error:
+            return _error(str(error), 400)
+    matches = Matcher().match_all(report.findings)
+    return JsonResponse({"kind": report.kind, "findings": [_finding(request, match) for match in matches]})
+
+
+def _finding(request, match):
+    finding, entry, example = match.finding, match.entry, match.example
+    return {
+        "recipient": finding.recipient,
+        "action": finding.action,
+        "reply_code": finding.reply_code,
+        "status": finding.status,
+        "diagnostic": finding.diagnostic,
+        "span": list(finding.span) if finding.span else None,
+        "remote_mta": finding.remote_mta,
+        "command": finding.command,
+        "entry": {
+            "code": entry.code,
+            "title": entry.title,
+            "url": request.build_absolute_uri(entry.get_absolute_url()),
+        } if entry else None,
+        "example": {
+            "text": example.text,
+            "provider": example.provider.name if example.provider else None,
+        } if example else None,
+        "reason": match.reason,
+        "hard_bounce": match.hard_bounce,
+        "warnings": match.warnings,
+    }

@@ -53,6 +53,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kb.urls"
+TEST_RUNNER = "kb.test_runner.TestRunner"
 WSGI_APPLICATION = "kb.wsgi.application"
 
 TEMPLATES = [
@@ -115,6 +116,8 @@ STORAGES = {
 # both); Django's own caps sit just above so the form can answer clearly.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+# Uploaded bounces stay in memory: nothing a visitor sends is written to disk.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # "30/m" style; 0 turns the limit off (benchmarks do).
 RATE_LIMIT_ANALYZE = os.environ.get("RATE_LIMIT_ANALYZE", "30/m")

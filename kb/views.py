@@ -1,15 +1,23 @@
 from collections import Counter
 from itertools import groupby
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes
+from kb import codes, ratelimit
+from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
+from kb.matching import Matcher
 from kb.models import Category, Code
 
 PAGE_SIZE = 50
+# Above this, the analyse page shows excerpts around each finding instead of the whole text.
+FULL_TEXT_LIMIT = 200_000
 # Shown on the home page: what support staff meet most often.
 COMMON_CODES = ["550", "5.1.1", "5.7.26", "554", "552", "5.2.2", "421", "451", "450", "441"]
 
@@ -102,3 +110,75 @@ def _class_rows(entries):
         {"digit": digit, "meaning": codes.BASIC_CLASSES[digit], "count": counts[digit]}
         for digit in sorted(counts)
     ]
+
+
+@sensitive_post_parameters()
+def analyze(request):
+    """Paste or upload a bounce; nothing from it is stored or logged."""
+    form, matches, report, status = AnalyzeForm(), None, None, 200
+    if request.method == "POST":
+        form, status = _analyze_form(request)
+        if form is not None and status == 200:
+            report = form.report
+            matches = Matcher().match_all(report.findings)
+    if form is None:
+        form = AnalyzeForm()
+    context = {
+        "form": form,
+        "report": report,
+        "results": [_result(match, report.text) for match in matches] if matches is not None else None,
+        "full_text": _highlighted(report.text, [m.finding.span for m in matches]) if report and len(report.text) <= FULL_TEXT_LIMIT else None,
+        "too_large": status == 413,
+        "rate_limited": status == 429,
+    }
+    return render(request, "kb/analyze.html", context, status=status)
+
+
+def _analyze_form(request):
+    """(bound form or None, HTTP status) for a POST, with the limits checked before reading it."""
+    if not ratelimit.allow(request):
+        return None, 429
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        return None, 413
+    try:
+        form = AnalyzeForm(request.POST, request.FILES)
+        valid = form.is_valid()
+    except RequestDataTooBig:
+        return None, 413
+    if valid:
+        return form, 200
+    return form, 413 if form.is_too_large() else 400
+
+
+def _result(match, text):
+    return {"match": match, "excerpt": _highlighted_excerpt(text, match.finding.span)}
+
+
+def _highlighted_excerpt(text, span, context=300):
+    """The diagnostic in its surroundings: a few hundred characters either side, the span marked."""
+    if not span:
+        return None
+    start, end = span
+    before_at = max(0, text.rfind("\n", 0, max(0, start - context)) + 1)
+    after_at = text.find("\n", min(len(text), end + context))
+    after_at = len(text) if after_at < 0 else after_at
+    return format_html(
+        "{}{}<mark>{}</mark>{}{}",
+        "…" if before_at > 0 else "",
+        text[before_at:start],
+        text[start:end],
+        text[end:after_at],
+        "…" if after_at < len(text) else "",
+    )
+
+
+def _highlighted(text, spans):
+    """The whole text, escaped, with every diagnostic span marked."""
+    pieces, at = [], 0
+    for start, end in sorted({span for span in spans if span}):
+        if start < at:
+            continue
+        pieces += [escape(text[at:start]), format_html("<mark>{}</mark>", text[start:end])]
+        at = end
+    pieces.append(escape(text[at:]))
+    return mark_safe("".join(str(piece) for piece in pieces))

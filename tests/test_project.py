@@ -1,16 +1,23 @@
+import json
 import os
 import subprocess
+import tempfile
 import sys
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import SimpleTestCase, TestCase
+from django.conf import settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from kb.models import Category, Code, Provider
 from tests.helpers import KB_FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 
 def run_python(code, **env):
@@ -41,6 +48,15 @@ class FixtureTests(TestCase):
         call_command("loaddata", *KB_FIXTURES, verbosity=0)
         self.assertEqual([model.objects.count() for model in (Code, Category, Provider)], counts)
         self.assertEqual(Code.objects.get(code="441").causes.count(), 3)
+
+
+class StaticFilesTests(SimpleTestCase):
+    def test_collectstatic_builds_the_compressed_manifest_production_serves(self):
+        with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+            call_command("collectstatic", "--noinput", verbosity=0)
+            manifest = json.loads((Path(root) / "staticfiles.json").read_text())
+            css = manifest["paths"]["kb/site.css"]
+            self.assertTrue((Path(root) / f"{css}.gz").exists())
 
 
 class SettingsTests(SimpleTestCase):

@@ -1,0 +1,217 @@
+"""Findings -> knowledge-base entries, with the reason, the closest example and warnings.
+
+The order of evidence: the exact enhanced status code, then the basic reply code,
+then the enhanced code's family (X.Y.0), and only when the bounce carries no
+usable code, the real example reply (or entry title) whose words are most like
+the diagnostic. One `Matcher` serves many findings: the CLI keeps one for a
+whole run, so the text index is built once.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from kb import registry
+from kb.models import Code, ExampleReply
+
+# Below this cosine similarity, words alone are too weak to name an entry.
+MIN_TEXT_SIMILARITY = 0.3
+# Within an entry, an example this similar to the diagnostic is "the one".
+MIN_EXAMPLE_SIMILARITY = 0.2
+
+_NOISE = re.compile(
+    r"\S+@\S+|https?://\S+|\[[^\]]*\]|\b\d[\d.:/-]*\b|#?[245]\.\d{1,3}\.\d{1,3}",
+    re.ASCII,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass
+class Match:
+    finding: object
+    entry: Code | None = None
+    example: ExampleReply | None = None
+    reason: str = ""
+    similarity: float | None = None
+    warnings: list = field(default_factory=list)
+
+    @property
+    def hard_bounce(self):
+        return self.finding.hard_bounce
+
+
+def words(text):
+    """The words of a reply that carry meaning: no addresses, hosts, numbers or codes."""
+    return _WORD.findall(_NOISE.sub(" ", (text or "").lower()))
+
+
+class Matcher:
+    def __init__(self):
+        self._entries = {}
+        self._index = None
+
+    def match_all(self, findings):
+        self._load_entries({code for f in findings for code in _candidate_codes(f)})
+        return [self.match(finding) for finding in findings]
+
+    def match(self, finding):
+        match = Match(finding, warnings=warnings_for(finding))
+        for code, reason in _code_candidates(finding):
+            entry = self._entry(code)
+            if entry is not None:
+                match.entry, match.reason = entry, reason
+                match.example, match.similarity = self._closest_example(finding.diagnostic, entry)
+                return match
+        self._match_by_text(match)
+        return match
+
+    def _entry(self, code):
+        if code not in self._entries:
+            self._load_entries({code})
+        return self._entries[code]
+
+    def _load_entries(self, wanted):
+        missing = wanted - set(self._entries)
+        if not missing:
+            return
+        examples = Prefetch("examples", queryset=ExampleReply.objects.select_related("provider"))
+        found = Code.objects.published().filter(code__in=missing).prefetch_related(examples)
+        by_code = {entry.code: entry for entry in found}
+        for code in missing:
+            self._entries[code] = by_code.get(code)
+
+    def _closest_example(self, diagnostic, entry):
+        examples = list(entry.examples.all())
+        if not examples or not diagnostic:
+            return None, None
+        # Plain word counts: within one entry, every example shares the topic, so no IDF is needed.
+        query = unit_vector(Counter(words(diagnostic)))
+        scored = [(cosine(query, unit_vector(Counter(words(ex.text)))), ex) for ex in examples]
+        score, best = max(scored, key=lambda pair: pair[0])
+        if score < MIN_EXAMPLE_SIMILARITY:
+            return None, None
+        return best, round(score, 2)
+
+    def _match_by_text(self, match):
+        diagnostic = match.finding.diagnostic
+        if not diagnostic:
+            match.reason = "The bounce carries no reply code, no status code and no diagnostic text to go on."
+            return
+        score, document = self._text_index().best(words(diagnostic))
+        if document is None or score < MIN_TEXT_SIMILARITY:
+            match.reason = "The bounce carries no code, and its words are not close enough to any entry we have."
+            return
+        match.entry = self._entry(document.code)
+        match.similarity = round(score, 2)
+        if document.example is not None:
+            match.example = document.example
+            match.reason = (
+                f"The bounce carries no code; its text is most like a real reply filed under "
+                f"{document.code} (similarity {match.similarity:.2f})."
+            )
+        else:
+            match.reason = (
+                f"The bounce carries no code; its text is most like the title of {document.code} "
+                f"(similarity {match.similarity:.2f})."
+            )
+
+    def _text_index(self):
+        if self._index is None:
+            self._index = TextIndex.build()
+        return self._index
+
+
+def _candidate_codes(finding):
+    return [code for code, _ in _code_candidates(finding)]
+
+
+def _code_candidates(finding):
+    """The codes to try, most specific first, each with the reason to give if it matches."""
+    status, reply = finding.status, finding.reply_code
+    if status:
+        yield status, f"The enhanced status code {status} has its own entry."
+    if reply:
+        detail = f" ({status} has no entry of its own)" if status else ""
+        yield reply, f"Matched on the reply code {reply}{detail}."
+    if status:
+        family = ".".join(status.split(".")[:2]) + ".0"
+        if family != status:
+            yield family, f"{status} has no entry of its own; {family} covers its family."
+
+
+def warnings_for(finding):
+    """Contradictions a reader should know about. Warnings, not errors: providers do this."""
+    status, reply = finding.status, finding.reply_code
+    warnings = []
+    if status and reply and status[0] != reply[0] and reply[0] in "245":
+        warnings.append(
+            f"The reply code {reply} and the status {status} disagree about the class. "
+            f"The reply code decides (RFC 5321 §4.2.1): this is "
+            f"{'a permanent failure' if reply[0] == '5' else 'a temporary failure, retried' if reply[0] == '4' else 'a success'}."
+        )
+    if status and reply and registry.is_associated(reply, status) is False:
+        listed = registry.enhanced_registry()[registry.registry_key(status)]["associated"]
+        warnings.append(
+            f"The IANA registry pairs X{status[1:]} with {', '.join(listed)}, not with {reply}. "
+            "Servers often combine codes this way; read the text too."
+        )
+    if status and registry.registry_key(status) not in registry.enhanced_registry():
+        warnings.append(f"{status} is not in the IANA registry: its detail number is private to the vendor that sent it.")
+    if reply and reply[0] not in "2345":
+        warnings.append(f"{reply} is not an SMTP reply code: mail servers only send codes starting with 2 to 5.")
+    return warnings
+
+
+@dataclass(frozen=True)
+class Document:
+    code: str
+    vector: dict
+    example: ExampleReply | None = None
+
+
+class TextIndex:
+    """TF-IDF cosine similarity over example replies and entry titles (a few hundred documents)."""
+
+    def __init__(self, documents, idf):
+        self.documents = documents
+        self.idf = idf
+
+    @classmethod
+    def build(cls):
+        raw = []
+        examples = ExampleReply.objects.filter(code__published=True).select_related("code", "provider")
+        for example in examples:
+            raw.append((example.code.code, words(example.text), example))
+        for code, title in Code.objects.published().values_list("code", "title"):
+            raw.append((code, words(title), None))
+        frequency = Counter(word for _, tokens, _ in raw for word in set(tokens))
+        idf = {word: math.log((1 + len(raw)) / (1 + n)) + 1 for word, n in frequency.items()}
+        index = cls([], idf)
+        index.documents = [Document(code, index.vector(tokens), example) for code, tokens, example in raw]
+        return index
+
+    def vector(self, tokens):
+        counts = Counter(tokens)
+        return unit_vector({word: n * self.idf[word] for word, n in counts.items() if word in self.idf})
+
+    def best(self, tokens):
+        query = self.vector(tokens)
+        if not query:
+            return 0.0, None
+        scored = ((cosine(query, doc.vector), doc) for doc in self.documents)
+        return max(scored, key=lambda pair: pair[0], default=(0.0, None))
+
+
+def unit_vector(weights):
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {word: v / norm for word, v in weights.items()}
+
+
+def cosine(a, b):
+    """Cosine similarity of two unit vectors held as {word: weight}."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items())

@@ -1,0 +1,216 @@
+import json
+import logging
+import tempfile
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+from django.apps import apps
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from kb.models import ExampleReply
+from tests.helpers import make_code
+
+REPLY = "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table"
+MARKER = "zq-private-marker-7731"
+DSN = f"""From: MAILER-DAEMON@mx.example.net
+To: alice@example.com
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+I'm sorry to have to inform you that your message could not be delivered. {MARKER}
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; bob@example.org
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.org
+Diagnostic-Code: smtp; {REPLY}
+
+Final-Recipient: rfc822; carol@example.org
+Action: delayed
+Status: 4.2.2
+Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+
+--B--
+"""
+ORDINARY = "From: a@example.com\nTo: b@example.org\nSubject: Lunch\n\nShall we meet at noon?\n"
+
+
+class AnalyzeSetup(TestCase):
+    def setUp(self):
+        cache.clear()  # the rate limit counts in the cache
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.entry = make_code("5.1.1", title="Recipient address does not exist")
+        make_code("4.2.2", title="Mailbox full, retrying")
+        ExampleReply.objects.create(code=cls.entry, position=1, source="corpus.eml",
+                                    text="550 5.1.1 <a@example.net>: Recipient address rejected: User unknown in local recipient table")
+
+
+class AnalyzePageTests(AnalyzeSetup):
+    def test_the_page_offers_a_textarea_and_an_upload_that_work_without_javascript(self):
+        response = self.client.get(reverse("analyze"))
+        self.assertContains(response, "<textarea")
+        self.assertContains(response, 'type="file"')
+        self.assertContains(response, 'enctype="multipart/form-data"')
+
+    def test_a_single_reply_line_finds_its_entry_and_highlights_the_example(self):
+        response = self.client.post(reverse("analyze"), {"text": REPLY})
+        self.assertContains(response, "bob@example.org")
+        self.assertContains(response, "Recipient address does not exist")
+        self.assertContains(response, "<mark>550 5.1.1 &lt;a@example.net&gt;")
+        self.assertContains(response, "Hard bounce")
+        self.assertContains(response, "has its own entry")
+
+    def test_a_dsn_gives_one_result_per_recipient_with_the_span_highlighted(self):
+        response = self.client.post(reverse("analyze"), {"text": DSN})
+        self.assertContains(response, "2 recipients found")
+        self.assertContains(response, "carol@example.org")
+        self.assertContains(response, "Soft bounce")
+        self.assertContains(response, "<mark>550 5.1.1 &lt;bob@example.org&gt;", count=2)  # excerpt and full text
+
+    def test_an_uploaded_eml_file_is_analysed(self):
+        upload = SimpleUploadedFile("bounce.eml", DSN.encode(), content_type="message/rfc822")
+        response = self.client.post(reverse("analyze"), {"file": upload})
+        self.assertContains(response, "bob@example.org")
+
+    def test_empty_input_gets_a_clear_message(self):
+        response = self.client.post(reverse("analyze"), {"text": "   "})
+        self.assertContains(response, "nothing to analyse", status_code=400)
+
+    def test_an_ordinary_email_is_explained_not_crashed_on(self):
+        response = self.client.post(reverse("analyze"), {"text": ORDINARY})
+        self.assertContains(response, "not a bounce", status_code=400)
+
+    def test_it_rejects_an_oversize_paste_with_413(self):
+        response = self.client.post(reverse("analyze"), {"text": "x" * (1024 * 1024 + 1)})
+        self.assertContains(response, "larger than 1 MB", status_code=413)
+
+    def test_it_rejects_an_oversize_upload_with_413(self):
+        upload = SimpleUploadedFile("big.eml", b"x" * (10 * 1024 * 1024 + 1))
+        response = self.client.post(reverse("analyze"), {"file": upload})
+        self.assertEqual(response.status_code, 413)
+
+    def test_hostile_input_is_escaped(self):
+        response = self.client.post(reverse("analyze"), {"text": "550 5.1.1 <script>alert(1)</script> no such user"})
+        self.assertNotContains(response, "<script>alert(1)")
+
+    @override_settings(RATE_LIMIT_ANALYZE="2/m")
+    def test_too_many_analyses_from_one_client_are_refused(self):
+        statuses = [self.client.post(reverse("analyze"), {"text": REPLY}).status_code for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+
+
+class NothingPastedIsKeptTests(AnalyzeSetup):
+    def _row_counts(self):
+        return {model.__name__: model.objects.count() for model in apps.get_models()}
+
+    def test_analysing_stores_nothing_and_logs_nothing(self):
+        before = self._row_counts()
+        records = []
+        handler = logging.Handler(level=logging.DEBUG)
+        handler.emit = records.append
+        root = logging.getLogger()
+        old_level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+        try:
+            self.client.post(reverse("analyze"), {"text": DSN})
+            self.client.post(reverse("analyze"), {"text": ORDINARY + MARKER})
+            self.client.post(reverse("api_analyze"), DSN, content_type="text/plain")
+            self.client.post(reverse("api_analyze"), ORDINARY + MARKER, content_type="text/plain")
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(old_level)
+        self.assertEqual(self._row_counts(), before)
+        logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in records)
+        self.assertNotIn(MARKER, logged)
+        self.assertNotIn("bob@example.org", logged)
+
+
+class AnalyzeApiTests(AnalyzeSetup):
+    def test_a_raw_body_gives_findings_in_the_contract_shape(self):
+        data = self.client.post(reverse("api_analyze"), DSN, content_type="message/rfc822").json()
+        self.assertEqual(data["kind"], "dsn")
+        first = data["findings"][0]
+        for key in ("recipient", "action", "reply_code", "status", "diagnostic", "span", "entry", "example",
+                    "hard_bounce", "warnings"):
+            self.assertIn(key, first)
+        self.assertEqual(first["recipient"], "bob@example.org")
+        self.assertEqual(first["reply_code"], "550")
+        self.assertEqual(first["status"], "5.1.1")
+        self.assertEqual(first["entry"]["code"], "5.1.1")
+        self.assertTrue(first["entry"]["url"].endswith("/codes/5.1.1/"))
+        self.assertIn("User unknown", first["example"]["text"])
+        self.assertIs(first["hard_bounce"], True)
+        start, end = first["span"]
+        self.assertIn("550 5.1.1", DSN[start:end])
+        self.assertIs(data["findings"][1]["hard_bounce"], False)
+
+    def test_a_multipart_file_is_accepted(self):
+        upload = SimpleUploadedFile("bounce.eml", DSN.encode())
+        data = self.client.post(reverse("api_analyze"), {"file": upload}).json()
+        self.assertEqual(len(data["findings"]), 2)
+
+    def test_unusable_input_is_a_json_400(self):
+        response = self.client.post(reverse("api_analyze"), ORDINARY, content_type="text/plain")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not a bounce", response.json()["error"])
+
+    def test_oversize_input_is_a_json_413(self):
+        response = self.client.post(reverse("api_analyze"), "x" * (11 * 1024 * 1024 + 1), content_type="text/plain")
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("error", response.json())
+
+    def test_get_is_not_allowed(self):
+        self.assertEqual(self.client.get(reverse("api_analyze")).status_code, 405)
+
+
+class AnalyzeBounceCommandTests(AnalyzeSetup):
+    def _files(self, *contents):
+        folder = Path(tempfile.mkdtemp())
+        paths = []
+        for number, content in enumerate(contents):
+            path = folder / f"{number}.eml"
+            path.write_text(content)
+            paths.append(str(path))
+        return paths
+
+    def test_jsonl_prints_one_line_per_file_and_recipient(self):
+        dsn, ordinary = self._files(DSN, ORDINARY)
+        out = StringIO()
+        call_command("analyze_bounce", "--jsonl", dsn, ordinary, stdout=out)
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual([(l["file"], l["recipient"]) for l in lines],
+                         [(dsn, "bob@example.org"), (dsn, "carol@example.org"), (ordinary, None)])
+        self.assertEqual(set(lines[0]) - {"error"}, {"file", "recipient", "action", "reply_code", "status",
+                                                     "diagnostic", "entry", "hard_bounce", "warnings"})
+        self.assertEqual(lines[0]["entry"], "5.1.1")
+        self.assertIs(lines[1]["hard_bounce"], False)
+
+    def test_a_dash_reads_standard_input(self):
+        out = StringIO()
+        with mock.patch("sys.stdin", mock.Mock(buffer=mock.Mock(read=lambda: REPLY.encode()))):
+            call_command("analyze_bounce", "--jsonl", "-", stdout=out)
+        line = json.loads(out.getvalue())
+        self.assertEqual((line["file"], line["recipient"], line["entry"]), ("-", "bob@example.org", "5.1.1"))
+
+    def test_the_plain_output_names_recipients_and_entries(self):
+        (dsn,) = self._files(DSN)
+        out = StringIO()
+        call_command("analyze_bounce", dsn, stdout=out)
+        self.assertIn("bob@example.org: 550 5.1.1 (hard) -> 5.1.1 Recipient address does not exist", out.getvalue())

@@ -5,9 +5,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 FIXTURES := fixtures/categories.yaml fixtures/providers.yaml $(sort $(wildcard fixtures/codes-*.yaml))
 # What a local plain-HTTP server needs; production defaults stay strict.
 LOCAL_ENV := DEBUG=1 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
-TEST_ENV := HTTPS=0 RATE_LIMIT_ANALYZE=0
+APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get -y -q
 
-.PHONY: install install-test db run test test-sqlite test-postgres bench
+.PHONY: install install-test chromium bench-tools db run test test-sqlite test-postgres bench
 
 .venv/installed: requirements.txt
 	python3 -m venv .venv
@@ -21,7 +21,16 @@ TEST_ENV := HTTPS=0 RATE_LIMIT_ANALYZE=0
 
 install: .venv/installed
 
-install-test: .venv/installed-test
+install-test: .venv/installed-test chromium
+
+# The browser tests drive Debian's Chromium; the benchmarks need wrk and Sisimai.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || $(APT) install chromium >/dev/null || \
+		{ $(APT) update >/dev/null && $(APT) install chromium >/dev/null; }
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 && perl -MSisimai -e1 2>/dev/null || \
+		{ $(APT) update >/dev/null && $(APT) install wrk libsisimai-perl >/dev/null; }
 
 db: install
 	$(PY) manage.py migrate --noinput
@@ -36,17 +45,17 @@ test: install-test
 
 test-sqlite:
 	@echo "== Test suite on SQLite"
-	env -u DATABASE_URL $(TEST_ENV) $(PY) manage.py test tests
+	env -u DATABASE_URL $(PY) manage.py test tests
 
 test-postgres:
 	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(TEST_ENV) $(PY) manage.py test tests; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) manage.py test tests; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(TEST_DATABASE_URL) is unreachable, and CI=true needs it: failing."; exit 1; \
 	else \
 		echo "SKIPPED: the PostgreSQL test run, because no server answers at $(TEST_DATABASE_URL). Start one or set TEST_DATABASE_URL."; \
 	fi
 
-bench: install-test db
+bench: install-test bench-tools db
 	$(PY) bench/run_all.py

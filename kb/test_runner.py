@@ -5,23 +5,24 @@ PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorag
 
 
 class TestRunner(DiscoverRunner):
-    """Pages render in tests without running `collectstatic` first.
+    """Tests run on plain HTTP and render pages without `collectstatic` first.
 
-    Production uses WhiteNoise's manifest storage, which needs collected files;
-    tests/test_project.py checks that collecting works.
+    Production uses WhiteNoise's manifest storage, which needs collected files,
+    and redirects to HTTPS; tests/test_project.py checks both settings.
     """
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
         from django.conf import settings
 
-        self._plain_static = override_settings(
+        self._test_settings = override_settings(
             STORAGES={**settings.STORAGES, "staticfiles": PLAIN_STATIC},
             STATIC_ROOT=None,
             WHITENOISE_USE_FINDERS=True,
+            SECURE_SSL_REDIRECT=False,
         )
-        self._plain_static.enable()
+        self._test_settings.enable()
 
     def teardown_test_environment(self, **kwargs):
-        self._plain_static.disable()
+        self._test_settings.disable()
         super().teardown_test_environment(**kwargs)

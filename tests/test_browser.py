@@ -1,0 +1,84 @@
+"""The pages in a real headless Chromium (Debian's `chromium`; `make test` installs it)."""
+
+import os
+
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from playwright.sync_api import sync_playwright
+
+from tests.helpers import KB_FIXTURES
+
+# Playwright's sync API runs an event loop in this thread; the test's own database
+# calls are still synchronous, so Django's async-safety guard does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPLY = "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table"
+
+
+class BrowserTests(StaticLiveServerTestCase):
+    fixtures = KB_FIXTURES
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.context = self.browser.new_context()
+        self.page = self.context.new_page()
+        self.errors = []
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def tearDown(self):
+        self.context.close()
+
+    def open(self, path):
+        self.page.goto(f"{self.live_server_url}{path}")
+
+    def test_slash_focuses_the_search_box_and_a_search_finds_a_code(self):
+        self.open("/")
+        self.page.keyboard.press("/")
+        self.assertEqual(self.page.evaluate("document.activeElement.name"), "q")
+        self.page.keyboard.type("441")
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_load_state()
+        self.assertIn("441", self.page.text_content("main"))
+        self.assertEqual(self.errors, [])
+
+    def test_slash_typed_inside_a_text_field_stays_in_the_field(self):
+        self.open("/analyze/")
+        self.page.click("textarea")
+        self.page.keyboard.type("a/b")
+        self.assertEqual(self.page.input_value("textarea"), "a/b")
+
+    def test_pasting_a_reply_shows_the_recipient_and_the_highlighted_example(self):
+        self.open("/analyze/")
+        self.page.fill("textarea", REPLY)
+        self.page.click("button:has-text('Analyse')")
+        self.page.wait_for_selector(".finding")
+        self.assertIn("bob@example.org", self.page.text_content(".finding h3"))
+        self.assertIn("Hard bounce", self.page.text_content(".finding"))
+        self.assertEqual(self.errors, [])
+
+    def test_an_entry_fits_a_phone_screen(self):
+        phone = self.browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+        page = phone.new_page()
+        page.goto(f"{self.live_server_url}/codes/441/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        phone.close()
+        self.assertLessEqual(overflow, 0)
+
+    def test_the_first_tab_reaches_the_skip_link(self):
+        self.open("/codes/550/")
+        self.page.keyboard.press("Tab")
+        self.assertEqual(self.page.evaluate("document.activeElement.textContent"), "Skip to content")

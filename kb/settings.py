@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.postgres",
     "django_filters",
 ]
 
@@ -79,6 +78,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Full-text search and trigram lookups on PostgreSQL; on SQLite the app (and
+# psycopg, a slow import for command-line runs) is left out.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 

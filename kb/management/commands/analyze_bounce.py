@@ -9,6 +9,8 @@ from kb.matching import Matcher
 
 class Command(BaseCommand):
     help = "Analyse bounce files (or - for standard input): failed recipients, codes and matching entries."
+    # A command-line tool run on many files: skip the project-wide system checks at start-up.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="bounce files; - reads one message from standard input")

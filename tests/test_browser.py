@@ -7,10 +7,6 @@ from playwright.sync_api import sync_playwright
 
 from tests.helpers import KB_FIXTURES
 
-# Playwright's sync API runs an event loop in this thread; the test's own database
-# calls are still synchronous, so Django's async-safety guard does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -22,6 +18,9 @@ class BrowserTests(StaticLiveServerTestCase):
 
     @classmethod
     def setUpClass(cls):
+        # Playwright's sync API runs an event loop in this thread; the test's own database
+        # calls are still synchronous, so Django's async-safety guard does not apply.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         super().setUpClass()
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -31,6 +30,7 @@ class BrowserTests(StaticLiveServerTestCase):
         cls.browser.close()
         cls.playwright.stop()
         super().tearDownClass()
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
     def setUp(self):
         self.context = self.browser.new_context()

@@ -64,6 +64,9 @@ class MtaFormatTests(unittest.TestCase):
     def test_exim_failed_recipients_header_names_a_recipient_the_text_does_not(self):
         self.assertEqual(rows("maildir__bsd__lhost-googlegroups-02.eml")[1], [("libsisimai@googlegroups.com", None, None, None)])
 
+    def test_exim_names_the_sender_on_a_line_of_its_own_before_the_failures(self):
+        self.assertEqual(rows("maildir__bsd__lhost-exim-08.eml")[1], [("kijitora@example.org", None, None, None)])
+
     def test_exim_names_the_address_a_pipe_was_generated_by(self):
         self.assertEqual(rows("maildir__bsd__lhost-exim-53.eml"), ("exim", [("kijitora@example.com", None, None, None)]))
 

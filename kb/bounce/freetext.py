@@ -75,6 +75,8 @@ _COMMAND = _Gated(re.compile(
     r"(RCPT|MAIL|DATA|HELO|EHLO|LHLO|STARTTLS|AUTH|QUIT)(?![a-z])",
     re.I,
 ), "rcpt", "mail", "data", "helo", "ehlo", "lhlo", "starttls", "auth", "quit")
+# A line that ends by introducing the sender, whose address stands alone on the next line.
+_INTRODUCES_SENDER = re.compile(r"(?:\bsent by|\bfrom|\bsender)[ \t]*:?[ \t]*$", re.I)
 # qmail-remote's own words for the stage that failed (qmail 1.03 qmail-remote.c).
 _QMAIL_STAGES = (
     ("does not like recipient", "RCPT"),
@@ -154,6 +156,7 @@ class _Scanner:
             if self.current and self.current.context:
                 self.current.context.append(None)  # a paragraph ends
             return
+        introduced_by = self.recent[-1] if self.recent else ""
         self.recent.append(line)
         if self.in_reply:
             start = self._continuation(line)
@@ -162,6 +165,9 @@ class _Scanner:
                 return
         self.in_reply = False
         recipient, rest = self._recipient_at_start(line)
+        if recipient and _INTRODUCES_SENDER.search(introduced_by):
+            self.senders.add(recipient)  # Exim: "A message sent by" / "  <sender@example.org>"
+            return
         if recipient:
             self._take(recipient)
             line_rest_offset = offset + len(line) - len(rest)

@@ -92,8 +92,9 @@ _TRANSCRIPT_LINE = re.compile(r"[ \t]*(?:>>>|<<<|in:|out:)", re.I)
 _REMOTE_HOST = _Gated(re.compile(
     r"\b(?:host|while talking to)[ \t]+([A-Za-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){1,10})\.?(?=[ \t]*[\[:]|:)", re.I),
     "host", "talking")
-# `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`: the closing mark is no part of the reply.
-_CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">"}
+# `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`, Exchange's `#550 5.1.1 ... ##`: the closing
+# mark is no part of the reply.
+_CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">", "#": "##"}
 MAX_CONTEXT_LINES = 8
 COMMAND_LOOKBACK = 3
 
@@ -354,7 +355,7 @@ def finding_of(draft, spans):
         last_offset, last_line = lines[-1]
         last_line = last_line.rstrip()
         if draft.closer and last_line.endswith(draft.closer):
-            last_line = last_line[:-1]
+            last_line = last_line[:-len(draft.closer)].rstrip()
         joined = " ".join([line for _, line in lines[:-1]] + [last_line])
         reply_code, status, diagnostic = parse_diagnostic(joined)
         span = (lines[0][0], last_offset + len(last_line)) if spans else None

@@ -39,6 +39,11 @@ _MESSAGE_FIELDS = frozenset({
     "from", "to", "subject", "date", "sender", "message-id", "received", "return-path",
     "delivered-to", "mime-version", "content-type",
 })
+# The header fields whose values the parser reads.
+READ_FIELDS = frozenset({
+    "content-type", "content-transfer-encoding", "subject", "from", "to", "auto-submitted",
+    "x-autoreply", "x-autorespond", "x-failed-recipients",
+})
 DELIVERY_STATUS_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _TRACE_FIELD = re.compile(r"(?:return-path|received):", re.I)
 
@@ -103,7 +108,9 @@ def read_headers(text, start, end=None):
 
     Without a header-like first line the block is empty and the body starts at `start`;
     a line that is neither a field nor a fold ends a broken block early.
-    The first occurrence of a name wins: bounces need single-valued fields only.
+    The first occurrence of a name wins: bounces need single-valued fields only. Only the
+    fields a bounce is read by (READ_FIELDS) are unfolded; the others (long DKIM signatures,
+    Received traces) are kept as names with empty values.
     """
     end = len(text) if end is None else end
     headers = {}
@@ -113,7 +120,9 @@ def read_headers(text, start, end=None):
         if field is None:
             break
         name = field.group(1).lower()
-        if name not in headers:
+        if name not in headers and name not in READ_FIELDS:
+            headers[name] = ""
+        elif name not in headers:
             value = field.group(2)
             # RFC 5322 §2.2.3: unfolding removes the line breaks of a folded field.
             headers[name] = _FOLD.sub(" ", value).strip() if "\n" in value or "\r" in value else value.strip()

@@ -68,6 +68,13 @@ class CharsetTests(unittest.TestCase):
         finding = only_finding(self, mail(NOTICE.format(reason="Empf\u00e4nger unbekannt").encode("latin-1"), "iso-8859-1", "8bit"))
         self.assertIn("Empf\u00e4nger unbekannt", finding.diagnostic)
 
+    def test_a_charset_python_cannot_decode_with_falls_back(self):
+        for charset in ("undefined", "hex", "x-unknown", "a\x00b", "unicode_escape"):
+            with self.subTest(charset=charset):
+                finding = only_finding(self, mail(NOTICE.format(reason="caf\u00e9").encode(), charset, "8bit"))
+                self.assertEqual(finding.reply_code, "550")
+                self.assertIn("caf\u00e9", finding.diagnostic)
+
     def test_a_real_iso_2022_jp_notice(self):
         finding = parse(sample("bsd__lhost-kddi-01.eml")).findings[0]
         self.assertEqual(finding.recipient, "kijitora@x0000000000000.dion.ne.jp")

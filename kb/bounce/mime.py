@@ -228,7 +228,7 @@ def _decode_body(text, start, end, headers, params, message):
         data = _decode_base64(raw)
     elif encoding == "quoted-printable":
         # binascii understands "=\n" and "=\r\n" soft breaks; bare CR ends are turned into LF first.
-        data = binascii.a2b_qp(_NEWLINE.sub("\n", raw).encode("latin-1", "replace"))
+        data = binascii.a2b_qp(_NEWLINE.sub("\n", raw).encode(message.codec or "utf-8", "replace"))
     else:
         recoded = _recode(raw, charset, message)
         return (raw, start) if recoded is None else (recoded, None)
@@ -264,27 +264,31 @@ _READS_AS_IS = frozenset({"utf-8", "ascii"})
 _SEVEN_BIT_CODECS = frozenset({"iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_kr", "utf-7"})
 
 
+# Codecs that Python's lookup accepts for a charset name but that are no charset of mail text.
+_NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
+
+
 def _codec(charset):
-    """The normalised codec name of a declared charset, or None when Python does not know it."""
+    """The normalised codec name of a declared charset, or None when it is no charset Python knows."""
     if not charset:
         return None
     try:
-        return codecs.lookup(charset).name
-    except LookupError:
+        name = codecs.lookup(charset).name
+    except (LookupError, ValueError):
         return None
+    return None if name in _NOT_CHARSETS else name
 
 
 def decode_bytes(data, charset):
-    """Decode bytes in the declared charset; UTF-8, then latin-1 when it is unknown or wrong."""
-    codec = _codec(charset) or "utf-8"
-    try:
-        return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode(codec if codec != "utf-8" else "latin-1", "replace")
+    """Decode bytes in the declared charset; else as UTF-8; else in the charset with replacements."""
+    codec = _codec(charset)
+    for name, errors in ((codec, "strict"), ("utf-8", "strict"), (codec, "replace")):
+        if name:
+            try:
+                return data.decode(name, errors)
+            except (UnicodeError, LookupError):
+                pass  # LookupError: a codec that is no text encoding (e.g. "hex")
+    return data.decode("latin-1")
 
 
 def decode_words(value):

@@ -34,6 +34,7 @@ def merge(report_findings, text_findings):
 
 
 def _complete(finding, extra):
+    """A report's finding, with what the text adds: the reply, a command, a diagnostic."""
     changes = {}
     if extra is not None and extra.reply_code and not finding.reply_code:
         changes.update(reply_code=extra.reply_code, diagnostic=extra.diagnostic, span=extra.span)
@@ -47,18 +48,20 @@ def _complete(finding, extra):
 
 
 def keep_text_findings(findings, message, texts):
-    """Findings from text alone: those with a code, or in a message that is clearly a bounce."""
+    """Findings from text alone that say a delivery failed.
+
+    A reply code is an SMTP error on its own; an enhanced status or a bare address counts in
+    a message that reads as a bounce (or a status with an address). The bounce's own
+    addressee is the original sender, who failed nowhere.
+    """
     bounce = formats.looks_like_bounce(message.headers, texts)
-    # A bounce goes back to the original sender: its To: address failed nowhere.
-    sender = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
+    addressee = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
     kept = []
     for finding in findings:
-        if finding.recipient in sender and not (finding.reply_code or finding.status):
-            continue
         coded = finding.reply_code or finding.status
-        if coded and (finding.reply_code or bounce or finding.recipient):
-            kept.append(finding)
-        elif finding.recipient and bounce:
+        if finding.recipient in addressee and not coded:
+            continue
+        if finding.reply_code or (finding.status and finding.recipient) or (bounce and (coded or finding.recipient)):
             kept.append(finding)
     return kept
 

@@ -13,8 +13,10 @@ class Finding:
     """One recipient's outcome, as a bounce reports it.
 
     `status` is the enhanced status code as written (RFC 3463); `reply_code` is the remote
-    server's basic reply code (RFC 5321 §4.2); `span` is (start, end) of the diagnostic in
-    `Report.text`, or None when it is not there as written (e.g. inside a base64 part).
+    server's basic reply code (RFC 5321 §4.2); `diagnostic` is the reply or reason, one line,
+    continuation prefixes dropped; `span` is (start, end) of the text it was read from in
+    `Report.text` (its lines, with their prefixes and folds), or None when that text is not
+    there as written (a base64 or quoted-printable part, another charset, HTML).
     """
     recipient: str | None
     action: str | None

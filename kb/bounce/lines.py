@@ -1,4 +1,5 @@
-"""Line iteration over text with any line ending (LF, CRLF or a bare CR), keeping offsets."""
+"""Line iteration over text with any line ending (LF, CRLF or a bare CR), keeping offsets, and
+a cheap gate for the case-insensitive patterns tried on every line."""
 import re
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -44,3 +45,25 @@ def _iter_mixed_lines(text, start, end):
         pos = match.end()
     if pos < end:
         yield pos, text[pos:min(end, pos + MAX_LINE)]
+
+
+class Gated:
+    """A case-insensitive pattern tried only on text holding one of its key words.
+
+    Case-insensitive regexes cannot skip ahead to a literal, so most lines, which hold none
+    of the words, are turned away by a few substring tests first.
+    """
+    __slots__ = ("pattern", "words")
+
+    def __init__(self, pattern, *words):
+        self.pattern, self.words = pattern, words
+
+    def _admits(self, text):
+        lowered = text.lower()
+        return any(word in lowered for word in self.words)
+
+    def search(self, text, *bounds):
+        return self.pattern.search(text, *bounds) if self._admits(text) else None
+
+    def match(self, text):
+        return self.pattern.match(text) if self._admits(text) else None

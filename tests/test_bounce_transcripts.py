@@ -2,6 +2,7 @@
 import unittest
 
 from kb.bounce import parse
+from kb.bounce.freetext import command_in
 from tests.test_bounce_support import sample
 
 SESSION = """\
@@ -50,3 +51,16 @@ class TranscriptTests(unittest.TestCase):
         self.assertEqual((finding.recipient, finding.reply_code, finding.status, finding.command),
                          ("kijitora@libsisimai.net", "451", "4.3.0", "DATA"))
         self.assertEqual(finding.diagnostic, "451 4.3.0 Error: queue file write error")
+
+
+class CommandTests(unittest.TestCase):
+    def test_the_failed_stage_in_each_mtas_words(self):
+        for text, command in (("(in reply to RCPT TO command)", "RCPT"), ("(in reply to end of DATA command)", "DATA"),
+                              ("SMTP error from remote mail server after pipelined MAIL FROM:<a@b.example>", "MAIL"),
+                              ("did not like our final DATA:", "DATA"), ("User Unknown [RCPT_TO]", "RCPT"),
+                              (">>> HELO mx.example.net", "HELO"), ("Connected to 192.0.2.1 but sender was rejected.", "MAIL"),
+                              ("SMTP error from remote mail server after initial connection:", "CONN"),
+                              ("connect to mx.example.org[192.0.2.1]:25: Connection refused", "CONN"),
+                              ("Mailbox full, please try again later", None)):
+            with self.subTest(text=text):
+                self.assertEqual(command_in(text), command)

@@ -30,11 +30,17 @@ _SPECIAL_LINE = Gated(re.compile(
     r"|original\s+message\s+headers))",
     re.I,
 ), "recipient", "reporting", "talking", "message", "copy")
+# The command a reply answered: Postfix `(in reply to RCPT TO command)`, Exim `after RCPT TO:`
+# or `after pipelined MAIL FROM:`, sendmail `>>> DATA`, Postfix smtpd `In: DATA`, Yahoo `[RCPT_TO]`.
 _COMMAND = Gated(re.compile(
-    r"(?:in\s+reply\s+to|after|>>>|\bin:|our\s+final|\[)[ \t]*(?:end\s+of\s+)?"
+    r"(?:in\s+reply\s+to|after|>>>|\bin:|our\s+final|\[)[ \t]*(?:end\s+of\s+|pipelined\s+)?"
     r"(RCPT|MAIL|DATA|HELO|EHLO|LHLO|STARTTLS|AUTH|QUIT)(?![a-z])",
     re.I,
 ), "rcpt", "mail", "data", "helo", "ehlo", "lhlo", "starttls", "auth", "quit")
+# Words for a failure before any command, at connection time (the greeting is refused).
+_CONNECTION_STAGE = Gated(re.compile(
+    r"initial\s+connection|server\s+greeting|refused\s+to\s+talk\s+to\s+me|\bconnect\s+to\s+\S+:\s", re.I),
+    "initial", "greeting", "refused", "connect")
 # qmail-remote's own words for the stage that failed (qmail 1.03 qmail-remote.c).
 _QMAIL_STAGES = (
     ("does not like recipient", "RCPT"),
@@ -270,7 +276,7 @@ def command_in(text):
     for words, command in _QMAIL_STAGES:
         if words in text:
             return command
-    return None
+    return "CONN" if _CONNECTION_STAGE.search(text) else None
 
 
 def finding_of(draft, spans):
@@ -291,7 +297,7 @@ def finding_of(draft, spans):
         span = (context[0][0], context[-1][0] + len(context[-1][1].rstrip())) if context and spans else None
     if status is None or (is_generic(status) and draft.status):
         status = draft.status or status
-    command = (draft.reply is not None and command_in(diagnostic)) or draft.command
+    command = command_in(diagnostic or "") or draft.command
     return Finding(
         recipient=draft.recipient, action=None, reply_code=reply_code, status=status,
         diagnostic=diagnostic, remote_mta=draft.remote_mta, command=command, span=span,

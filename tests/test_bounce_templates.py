@@ -63,7 +63,7 @@ This is the mail system at host mail.example.net.
 
 <bob@example.org>: connect to mx.example.org[203.0.113.5]:25: Connection timed
     out
-""", "postfix", [("bob@example.org", "delayed", None, None, None)]),
+""", "postfix", [("bob@example.org", "delayed", None, None, "CONN")]),
     "exim delay": ("Warning: message 1abcDE-000123-4X delayed 24 hours", """\
 This message was created automatically by mail delivery software.
 A message that you sent has not yet been delivered to one or more of its

@@ -64,6 +64,14 @@ class CharsetTests(unittest.TestCase):
                 self.assertEqual((finding.recipient, finding.reply_code), ("bob@example.org", "550"))
                 self.assertIn(self.REASON, finding.diagnostic)
 
+    def test_an_8bit_notice_in_its_declared_charset_keeps_its_spans(self):
+        for charset in ("shift_jis", "euc-jp"):
+            with self.subTest(charset=charset):
+                report = parse(mail(NOTICE.format(reason=self.REASON).encode(charset), charset, "8bit"))
+                finding = report.findings[0]
+                self.assertIn(self.REASON, report.text)
+                self.assertIn(self.REASON, report.text[finding.span[0]:finding.span[1]])
+
     def test_latin1_text(self):
         finding = only_finding(self, mail(NOTICE.format(reason="Empf\u00e4nger unbekannt").encode("latin-1"), "iso-8859-1", "8bit"))
         self.assertIn("Empf\u00e4nger unbekannt", finding.diagnostic)

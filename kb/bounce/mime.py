@@ -23,6 +23,7 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FIELD = re.compile(r"([!-9;-~]{1,76}):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|$)")
 _FOLD = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 _PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+_DECLARED_CHARSET = re.compile(rb'charset[ \t]*=[ \t]*"?([A-Za-z0-9_.:-]{1,40})', re.I)
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_ENCODED_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
 
@@ -70,15 +71,26 @@ class Message:
 def decode_input(data):
     """Return (text, codec): the input as text, and the codec that maps it back to bytes.
 
-    UTF-8 when the bytes are valid UTF-8, otherwise latin-1, which maps every byte to one
-    character and so lets a part declared in another charset be re-decoded exactly.
+    UTF-8 when the bytes are valid UTF-8; else the first charset the message declares, when
+    the bytes are valid in it (an 8-bit Shift_JIS or latin-1 notice reads as written); else
+    latin-1, which maps every byte to one character. In each case a part declared in another
+    charset can be re-encoded to its bytes and decoded again.
     """
     if isinstance(data, str):
         return data, None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        pass
+    for match in _DECLARED_CHARSET.finditer(data, 0, 65536):
+        codec = _codec(match.group(1).decode("ascii"))
+        if codec not in (None, "utf-8", "ascii"):
+            try:
+                return data.decode(codec), codec
+            except (UnicodeError, LookupError):
+                pass
+            break
+    return data.decode("latin-1"), "latin-1"
 
 
 def parse_message(text, codec=None):
@@ -87,7 +99,7 @@ def parse_message(text, codec=None):
     headers, body_start = read_headers(text, start)
     if not _MESSAGE_FIELDS.intersection(headers):
         headers = {}  # "Error: 550 ..." or "<user@example.org>: host ... said:" is pasted text
-    message = Message(headers, codec and codecs.lookup(codec).name)
+    message = Message(headers, codec and _codec(codec))
     if not headers:
         message.parts.append(Part("text/plain", {}, {}, text[start:], start))
         return message

@@ -24,8 +24,8 @@ def rows_for(path):
              "diagnostic": None, "entry": None, "hard_bounce": None, "warnings": []}
     try:
         report = parse(path.read_bytes())
-    except BounceError as error:
-        return [dict(empty, warnings=[str(error)])]
+    except BounceError:
+        return [empty]
     rows = [dict(empty, recipient=f.recipient, action=f.action, reply_code=f.reply_code, status=f.status,
                  diagnostic=f.diagnostic, hard_bounce=f.hard_bounce) for f in report.findings]
     return rows or [empty]

@@ -56,6 +56,11 @@ class DeliveryStatusTests(unittest.TestCase):
         finding = only_finding(self, text.encode())
         self.assertEqual((finding.recipient, finding.reply_code), ("j\u00f6rg@b\u00fccher.example", "550"))
 
+    def test_a_utf8_address_written_with_embedded_unicode_escapes(self):
+        # RFC 6533 §3: utf-8-addr-xtext writes non-ASCII characters as \x{HEXPOINT}.
+        text = dsn(group("utf-8; j\\x{F6}rg@example.org", diagnostic="smtp; 550 5.1.1 unknown"))
+        self.assertEqual(only_finding(self, text).recipient, "j\u00f6rg@example.org")
+
     def test_a_folded_diagnostic_code_is_unfolded(self):
         text = dsn(group(diagnostic="smtp; 550-5.1.1 The email account that you tried to reach does\n"
                                     "    not exist. 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser"))

@@ -32,6 +32,7 @@ __all__ = ["parse", "Report", "Finding", "BounceError"]
 
 _LINE_END = re.compile(r"[\r\n]")
 _BLANKS = re.compile(r"[\r\n \t]*")
+MAX_HTML = 1 << 20  # an HTML notice states its errors in its first megabyte
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
 
@@ -115,7 +116,7 @@ def _readable_texts(message, text):
     plain = [p for p in parts if p.content_type != "text/html"]
     for part in plain or parts:
         if part.content_type == "text/html":
-            yield htmltext.to_text(part.body), None, 0, None
+            yield htmltext.to_text(part.body[:MAX_HTML]), None, 0, None
         elif part.offset is not None:
             yield text, text, part.offset, part.offset + len(part.body)
         else:

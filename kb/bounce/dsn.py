@@ -112,6 +112,8 @@ def address_of(value):
     """
     value = value.split(";", 1)[1] if ";" in value else value
     value = value.strip().strip("<>").strip().strip('"').lower()
+    if "\\x{" in value:
+        value = _EMBEDDED_UNICODE.sub(_unicode_char, value)
     if value[:1] in ("|", "/") or " " in value:
         inner = ADDRESS.findall(value)
         if inner:
@@ -119,6 +121,15 @@ def address_of(value):
     if value.startswith("@") and ":" in value:
         value = value.split(":", 1)[1]
     return value or None
+
+
+# RFC 6533 §3: a "utf-8" address type may write non-ASCII characters as \x{HEXPOINT}.
+_EMBEDDED_UNICODE = re.compile(r"\\x\{([0-9a-f]{2,6})\}")
+
+
+def _unicode_char(match):
+    point = int(match.group(1), 16)
+    return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else match.group(0)
 
 
 def _finding(group, recipient, text):

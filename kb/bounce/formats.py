@@ -44,17 +44,17 @@ _BOUNCE_WORDS = re.compile(
 )
 # Microsoft's JMRP complaints: "complaint about message from 192.0.2.1" with the message attached.
 _COMPLAINT_SUBJECTS = re.compile(r"\s*(?:complaint about message|abuse report)", re.I)
-_AUTO_REPLY_SUBJECTS = re.compile(r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
+_AUTO_REPLY_SUBJECTS = re.compile(
+    r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
+_REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([\w-]+)", re.I)
 
 
 def report_type(message):
     """The report-type of a multipart/report (RFC 6522 §3), lowercased, or ''."""
     for headers in [message.headers] + [part.headers for part in message.parts]:
-        value = headers.get("content-type", "")
-        if "report-type" in value.lower():
-            match = re.search(r"report-type\s*=\s*\"?([\w-]+)", value, re.I)
-            if match:
-                return match.group(1).lower()
+        match = _REPORT_TYPE.search(headers.get("content-type", ""))
+        if match:
+            return match.group(1).lower()
     return ""
 
 

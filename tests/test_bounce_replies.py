@@ -33,6 +33,16 @@ class SingleReplyTests(unittest.TestCase):
         finding = only_finding(self, "550 5.1.1 <Bob.Smith@Example.ORG>... User unknown")
         self.assertEqual(finding.recipient, "bob.smith@example.org")
 
+    def test_a_nonstandard_second_digit_is_still_a_reply(self):
+        # dsn_fields.md: servers send 571 although RFC 5321 §4.2 uses 0-5 for the second digit.
+        finding = only_finding(self, "SMTP error from remote mail server after initial connection:\n"
+                                     "571 No PTR Record found. Reverse DNS required\n")
+        self.assertEqual((finding.reply_code, finding.command), ("571", "CONN"))
+
+    def test_the_parenthesis_a_reply_was_quoted_in_is_dropped(self):
+        finding = only_finding(self, "<bob@example.org>\n    (reason: 550 5.1.1 <bob@example.org>... User unknown)\n")
+        self.assertEqual(finding.diagnostic, "550 5.1.1 <bob@example.org>... User unknown")
+
     def test_a_4yz_reply_with_a_permanent_enhanced_code_stays_a_deferral(self):
         finding = only_finding(self, "451 5.7.1 Greylisted, please try again")
         self.assertEqual((finding.reply_code, finding.status), ("451", "5.7.1"))

@@ -27,7 +27,8 @@ _SPECIAL_LINE = Gated(re.compile(
     r"|(?:[\w ]{0,30}\s)?copy\s+of\s+(?:the|your)\s+(?:original\s+)?message"
     r"|below\s+this\s+line\s+is\s+a\s+copy"
     r"|message\s+(?:text\s+|headers?\s+)?follows?"
-    r"|original\s+message\s+headers))",
+    r"|original\s+message\s+headers"
+    r"|(?:the\s+)?headers?\s+of\s+the\s+original\s+message))",
     re.I,
 ), "recipient", "reporting", "talking", "message", "copy")
 # The command a reply answered: Postfix `(in reply to RCPT TO command)`, Exim `after RCPT TO:`
@@ -201,7 +202,7 @@ class _Scanner:
             return  # a follow-on error after the first one
         draft.reply = reply
         draft.lines.append((offset + reply.start, line[reply.start:]))
-        draft.closer = _CLOSERS.get(line[reply.start - 1:reply.start]) if reply.start else None
+        draft.closer = _closer(line[:reply.start])
         draft.command = self._recent_command() or draft.command
         draft.remote_mta = _remote_host(self.recent)
         self.in_reply = True
@@ -258,6 +259,15 @@ class _Scanner:
             if rcpt_to(line) or rest is not None and (indent < self.reply_indent or not rest.strip(" \t:")):
                 return None
         return indent
+
+
+def _closer(before):
+    """The mark that will close a reply written after `before`: a quote or bracket right before
+    it, or a parenthesis still open on its line (sendmail's `(reason: 550 ...)`)."""
+    closer = _CLOSERS.get(before[-1:])
+    if closer is None and before.count("(") > before.count(")"):
+        closer = ")"
+    return closer
 
 
 def _remote_host(lines):

@@ -8,8 +8,9 @@ Every pattern here is anchored or bounded so that matching stays linear.
 """
 import re
 
-# RFC 5321 §4.2: three digits, the first 2-5, the second 0-5 (category), the third any.
-_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-5][0-9])(?=[ \t,-]|:[ \t]|$)")
+# RFC 5321 §4.2: three digits, the first 2-5; the second is the category (0-5 in the RFC, but
+# servers also send 571 and the like).
+_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-9][0-9])(?=[ \t,-]|:[ \t]|$)")
 # RFC 3463 §2: class.subject.detail, subject and detail of 1-3 digits. `#` is the Exchange and
 # qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
 _STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")

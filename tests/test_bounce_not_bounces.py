@@ -41,3 +41,22 @@ class NotABounceTests(unittest.TestCase):
         with self.assertRaises(BounceError) as caught:
             parse("From: bob@example.org\nTo: alice@example.net\nSubject: Hello\n\nbob@example.org\n")
         self.assertIn("not a bounce", str(caught.exception))
+
+
+def forwarded(attached):
+    return (b"From: bob@example.net\nTo: helpdesk@example.net\nSubject: Fwd: why?\nMIME-Version: 1.0\n"
+            b'Content-Type: multipart/mixed; boundary="F"\n\n--F\nContent-Type: text/plain\n\nCan you look at this?\n'
+            b"--F\nContent-Type: message/rfc822\n\n" + attached + b"\n--F--\n")
+
+
+class ForwardedBounceTests(unittest.TestCase):
+    def test_a_bounce_forwarded_as_an_attachment_is_read_in_place(self):
+        report = parse(forwarded(sample("bsd__lhost-exim-02.eml")))
+        self.assertEqual(report.kind, "exim")
+        for finding in report.findings:
+            self.assertEqual(report.text[finding.span[0]:finding.span[1]], finding.diagnostic)
+
+    def test_an_attached_message_that_is_no_bounce_is_not_read(self):
+        attached = b"From: carol@example.org\nTo: bob@example.net\nSubject: notes\n\n550 5.1.1 is the code we saw\n"
+        with self.assertRaises(BounceError):
+            parse(forwarded(attached))

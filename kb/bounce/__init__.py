@@ -22,6 +22,7 @@ Unusable input raises `BounceError` (a ValueError) with a message for a person; 
 escapes `parse`.
 """
 import re
+from dataclasses import replace
 
 from . import amazon_ses, combine, dsn, formats, freetext, htmltext
 from .findings import BounceError, Finding, Report
@@ -59,11 +60,9 @@ class _Reading:
         self.ses_kind = None
 
 
-def _read(text, codec):
+def _read(text, codec, outermost=True):
     message = parse_message(text, codec)
-    headers = message.headers
-    if "subject" in headers:
-        headers["subject"] = decode_words(headers["subject"])  # RFC 2047
+    headers = _decoded_subject(message.headers)
     if formats.is_feedback(message):
         return Report("feedback", [], text)
     if formats.is_read_receipt(message):
@@ -77,6 +76,9 @@ def _read(text, codec):
         findings = combine.keep_text_findings(reading.noted, message, reading.texts)
         findings = combine.with_failed_recipients(findings, headers)
     if not findings:
+        forwarded = _forwarded_bounce(message, text, codec) if outermost else None
+        if forwarded is not None:
+            return forwarded
         if formats.is_auto_reply(headers):
             return Report("auto-reply", [], text)
         raise BounceError(_NOT_A_BOUNCE)
@@ -86,6 +88,33 @@ def _read(text, codec):
         kind = _text_kind(message, reading.texts)
         findings = combine.with_actions(findings, kind, message, reading.texts)
     return Report(kind, combine.with_fallback_recipient(findings, message), text)
+
+
+def _forwarded_bounce(message, text, codec):
+    """A bounce forwarded as an attachment (message/rfc822, RFC 2046 §5.2.1), read in place.
+
+    Only an attached message that is itself a bounce (a mailer-daemon sender or a bounce
+    subject) is read; its spans are moved to index the whole input.
+    """
+    for source, start, end in message.returned:
+        if source is not text:
+            continue
+        headers = parse_message(text[start:end], codec).headers
+        if not headers or not formats.looks_like_bounce(_decoded_subject(headers), []):
+            continue
+        try:
+            inner = _read(text[start:end], codec, outermost=False)
+        except BounceError:
+            continue
+        findings = [replace(f, span=(f.span[0] + start, f.span[1] + start)) if f.span else f for f in inner.findings]
+        return Report(inner.kind, findings, text)
+    return None
+
+
+def _decoded_subject(headers):
+    if "subject" in headers:
+        headers["subject"] = decode_words(headers["subject"])  # RFC 2047
+    return headers
 
 
 def _read_parts(message, text):

@@ -33,6 +33,7 @@ __all__ = ["parse", "Report", "Finding", "BounceError"]
 
 _LINE_END = re.compile(r"[\r\n]")
 _BLANKS = re.compile(r"[\r\n \t]*")
+MAX_FORWARDED = 3  # attached messages tried when the message itself reports nothing
 MAX_HTML = 1 << 20  # an HTML notice states its errors in its first megabyte
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
@@ -96,7 +97,7 @@ def _forwarded_bounce(message, text, codec):
     Only an attached message that is itself a bounce (a mailer-daemon sender or a bounce
     subject) is read; its spans are moved to index the whole input.
     """
-    for source, start, end in message.returned:
+    for source, start, end in message.returned[:MAX_FORWARDED]:
         if source is not text:
             continue
         headers = parse_message(text[start:end], codec).headers

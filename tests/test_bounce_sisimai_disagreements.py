@@ -53,6 +53,13 @@ class SisimaiDisagreementTests(unittest.TestCase):
         self.assertEqual(list(sisimai(name)), ["kijitora@neko.example.com"])
         self.assertEqual(list(ours(name)), ["kijitora@neko.example.org"])
 
+    def test_the_final_recipient_field_wins_over_a_mailto_link(self):
+        # "Final-Recipient: rfc822;otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp"; Sisimai takes the
+        # address of a mailto: link in the notice text, which differs.
+        name = "maildir__bsd__lhost-office365-04.eml"
+        self.assertEqual(list(sisimai(name)), ["otsu-sakaba-hunter-nyaaaaaaan@ezweb.ne.jp"])
+        self.assertEqual(list(ours(name)), ["otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp"])
+
     def test_a_report_inside_the_returned_message_is_not_read(self):
         # The second DSN (for info@neko.example.jp) is inside the message/rfc822 part that returns
         # the original message: it reports on another delivery and is never searched.

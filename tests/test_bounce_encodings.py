@@ -34,6 +34,18 @@ class LineEndingTests(unittest.TestCase):
             start, end = finding.span
             self.assertEqual(report.text[start:end], finding.diagnostic)
 
+    def test_an_mbox_file_of_two_bounces_gives_the_findings_of_both(self):
+        report = parse(sample("maildir__bsd__rfc3464-28.eml"))
+        self.assertEqual([(f.recipient, f.action, f.reply_code) for f in report.findings], [
+            ("kijitora@neko.example.jp", "deliverable", "250"), ("info@neko.example.jp", "deliverable", "250")])
+        for finding in report.findings:
+            self.assertTrue(report.text.startswith("250 2.1.5 Ok", finding.span[0]))
+
+    def test_a_body_line_starting_with_from_does_not_split_a_message(self):
+        data = (b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("bsd__lhost-exim-02.eml")
+                + b"\nFrom the desk of Bob\n\nFrom here on, nothing.\n")
+        self.assertEqual(len(parse(data).findings), 2)
+
     def test_an_mbox_file_starting_with_a_from_line(self):
         data = b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("bsd__lhost-exim-02.eml")
         self.assertEqual(answers(parse(data)), answers(parse(sample("bsd__lhost-exim-02.eml"))))

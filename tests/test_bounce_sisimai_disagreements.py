@@ -60,13 +60,6 @@ class SisimaiDisagreementTests(unittest.TestCase):
         self.assertEqual(list(sisimai(name)), ["otsu-sakaba-hunter-nyaaaaaaan@ezweb.ne.jp"])
         self.assertEqual(list(ours(name)), ["otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp"])
 
-    def test_a_report_inside_the_returned_message_is_not_read(self):
-        # The second DSN (for info@neko.example.jp) is inside the message/rfc822 part that returns
-        # the original message: it reports on another delivery and is never searched.
-        name = "maildir__bsd__rfc3464-28.eml"
-        self.assertIn("info@neko.example.jp", sisimai(name))
-        self.assertEqual(list(ours(name)), ["kijitora@neko.example.jp"])
-
     def test_hard_or_soft_follows_the_reply_class_not_the_reason(self):
         # Sisimai 4.25 calls a full mailbox soft whatever the code; "550 5.2.2" is permanent.
         name, address = "maildir__bsd__lhost-amazonses-03.eml", next(iter(sisimai("maildir__bsd__lhost-amazonses-03.eml")))

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from . import amazon_ses, combine, dsn, formats, freetext, htmltext
 from .findings import BounceError, Finding, Report
-from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message
+from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, split_mailbox
 from .replies import find_reply
 
 __all__ = ["parse", "Report", "Finding", "BounceError"]
@@ -46,7 +46,8 @@ def parse(data):
         raise BounceError("The input is empty.")
     text, codec = decode_input(bytes(data) if isinstance(data, bytearray) else data)
     try:
-        return _read(text, codec)
+        messages = split_mailbox(text)
+        return _read(text, codec) if len(messages) == 1 else _read_mailbox(text, codec, messages)
     except (RecursionError, MemoryError) as error:
         raise BounceError("This input is too large or too deeply nested to read.") from error
 
@@ -91,6 +92,25 @@ def _read(text, codec, outermost=True):
     return Report(kind, combine.with_fallback_recipient(findings, message), text)
 
 
+def _read_mailbox(text, codec, messages):
+    """An mbox file of several messages: the findings of each bounce in it, in order."""
+    reports = []
+    for start, end in messages:
+        try:
+            reports.append((start, _read(text[start:end], codec)))
+        except BounceError:
+            continue
+    if not reports:
+        raise BounceError(_NOT_A_BOUNCE)
+    kind = next((report.kind for _, report in reports if report.findings), reports[0][1].kind)
+    return Report(kind, [f for start, report in reports for f in _moved(report.findings, start)], text)
+
+
+def _moved(findings, offset):
+    """Findings read from text[offset:...], with spans that index the whole text."""
+    return [replace(f, span=(f.span[0] + offset, f.span[1] + offset)) if f.span else f for f in findings]
+
+
 def _forwarded_bounce(message, text, codec):
     """A bounce forwarded as an attachment (message/rfc822, RFC 2046 §5.2.1), read in place.
 
@@ -107,8 +127,7 @@ def _forwarded_bounce(message, text, codec):
             inner = _read(text[start:end], codec, outermost=False)
         except BounceError:
             continue
-        findings = [replace(f, span=(f.span[0] + start, f.span[1] + start)) if f.span else f for f in inner.findings]
-        return Report(inner.kind, findings, text)
+        return Report(inner.kind, _moved(inner.findings, start), text)
     return None
 
 

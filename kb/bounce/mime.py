@@ -15,6 +15,7 @@ MAX_PARTS = 64
 MAX_DEPTH = 8
 MAX_HEADER_FIELDS = 500
 MAX_RETURNED_HEADERS = 16384
+MAX_MESSAGES = 50  # in one mbox file
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # One header field with its folded lines (RFC 5322 §2.2: the name is printable ASCII but the
@@ -23,6 +24,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FIELD = re.compile(r"([!-9;-~]{1,76}):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|$)")
 _FOLD = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 _PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+# A blank line, then an mbox "From " line: `From MAILER-DAEMON  Thu Apr 29 23:34:45 2015`.
+_MBOX_SEPARATOR = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)(From [^\r\n ]+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2})")
 _DECLARED_CHARSET = re.compile(rb'charset[ \t]*=[ \t]*"?([A-Za-z0-9_.:-]{1,40})', re.I)
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_ENCODED_WORDS = re.compile(r"(\?=)[ \t\r\n]+(?==\?)")
@@ -91,6 +94,18 @@ def decode_input(data):
                 pass
             break
     return data.decode("latin-1"), "latin-1"
+
+
+def split_mailbox(text):
+    """(start, end) of each message of an mbox file (RFC 4155), or of the one message given.
+
+    Each message starts with a "From " line, holding the envelope sender and a ctime date, after
+    a blank line; a body line starting "From " is written ">From " by the program that stores it.
+    """
+    if not text.startswith("From "):
+        return [(0, len(text))]
+    starts = [0] + [match.start(1) for match in _MBOX_SEPARATOR.finditer(text)][:MAX_MESSAGES - 1]
+    return list(zip(starts, starts[1:] + [len(text)]))
 
 
 def parse_message(text, codec=None):

@@ -91,6 +91,7 @@ class LinearCostTests(unittest.TestCase):
                                         "Diagnostic-Code: smtp; 550 5.1.1" + (" x\n" * n)[:n]),
         "unclosed html elements": lambda n: "Content-Type: text/html\n\n" + ("<style>" * n)[:n],
         "html tags": lambda n: "Content-Type: text/html\n\n" + ("<td " * n)[:n],
+        "mbox separators": lambda n: ("From a Thu Apr 29 23:34:45 2010\n\n550 5.1.1 <a@b.example> x\n\n" * n)[:n],
         "boundaries": lambda n: 'Content-Type: multipart/mixed; boundary="b"\n\n' + ("--b\n\n" * n)[:n],
     }
 

@@ -76,6 +76,30 @@ The address to which the message has not yet been delivered is:
     Delay reason: SMTP error from remote mail server after RCPT TO:<bob@example.org>:
     451 4.7.1 Greylisting in action, please come back later
 """, "exim", [("bob@example.org", "delayed", "451", "4.7.1", "RCPT")]),
+    "exim, two addresses, one reason": ("Mail delivery failed: returning message to sender", """\
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  bob@example.org
+  carol@example.org
+    host mx.example.org [203.0.113.5]
+    SMTP error from remote mail server after end of data:
+    554 5.7.1 Message rejected as spam
+""", "exim", [("bob@example.org", "failed", "554", "5.7.1", "DATA"), ("carol@example.org", "failed", "554", "5.7.1", "DATA")]),
+    "gmail, two recipients": ("Delivery Status Notification (Failure)", """\
+Delivery to the following recipients failed permanently:
+
+     bob@example.org
+     carol@example.org
+
+Technical details of permanent failure:
+Google tried to deliver your message, but it was rejected by the server for the recipient domain example.org.
+
+The error that the other server returned was:
+550 5.1.1 No such user
+""", "gmail", [("bob@example.org", "failed", "550", "5.1.1", None), ("carol@example.org", "failed", "550", "5.1.1", None)]),
     "courier": ("NOTICE: mail delivery status.", """\
 This is a delivery status notification from mx.example.net,
 running the Courier mail server, version 1.1.

@@ -114,6 +114,8 @@ class _Scanner:
         self.reply_indent = 0
         self.recent = deque(maxlen=COMMAND_LOOKBACK)  # the last lines, where the failed command is named
         self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
+        self.listing = None       # the drafts of addresses listed alone on the last lines
+        self.listings = []
 
     def feed(self, offset, line):
         stripped = line.strip()
@@ -136,9 +138,11 @@ class _Scanner:
             return
         if recipient:
             self._take(recipient)
+            self._note_listing(not rest.strip(" \t:"))
             line_rest_offset = offset + len(line) - len(rest)
             self._read_reply_or_context(line_rest_offset, rest)
             return
+        self._note_listing(False)
         sender = mail_from(line)
         if sender:
             self.senders.add(sender)
@@ -148,6 +152,20 @@ class _Scanner:
             self.current.command = self.current.command or "RCPT"
             return
         self._read_reply_or_context(offset, line)
+
+    def _note_listing(self, address_alone):
+        """Group addresses listed alone on consecutive lines: what follows them is said of all.
+
+        Exim writes `  a@example.org` / `  b@example.org` / `    retry timeout exceeded`; Gmail
+        lists several recipients before one technical detail.
+        """
+        if not address_alone:
+            self.listing = None
+        elif self.listing is None or self.current in self.listing:
+            self.listing = [self.current]
+            self.listings.append(self.listing)
+        else:
+            self.listing.append(self.current)
 
     def new_session(self, line):
         """A new SMTP session: its replies await the recipient they will name."""
@@ -182,13 +200,18 @@ class _Scanner:
         `The following recipients were affected:`). An unnamed reply is dropped once
         every recipient has its own.
         """
+        for listing in self.listings:
+            donor = next((d for d in listing if d.reply is not None or d.status), None)
+            donor = donor or next((d for d in listing if d.context), None)
+            for draft in listing:
+                if donor is not None and draft.reply is None and not draft.status and not draft.context:
+                    _share(donor, draft)
         named = [d for d in self.drafts if d.recipient]
         unnamed = [d for d in self.drafts if not d.recipient and d.reply is not None]
         waiting = [d for d in named if d.reply is None and d.status is None]
         if len(unnamed) == 1 and waiting:
             for draft in waiting:
-                for name in ("reply", "lines", "command", "closer", "remote_mta"):
-                    setattr(draft, name, getattr(unnamed[0], name))
+                _share(unnamed[0], draft)
         return named if named else self.drafts
 
     def _read_reply_or_context(self, offset, line):
@@ -259,6 +282,12 @@ class _Scanner:
             if rcpt_to(line) or rest is not None and (indent < self.reply_indent or not rest.strip(" \t:")):
                 return None
         return indent
+
+
+def _share(donor, draft):
+    """Give a draft the reply, status and text another one got."""
+    for name in ("reply", "lines", "command", "closer", "remote_mta", "status", "context"):
+        setattr(draft, name, getattr(donor, name))
 
 
 def _closer(before):

@@ -159,6 +159,13 @@ class TemplateTests(unittest.TestCase):
                 self.assertEqual([(f.recipient, f.action, f.reply_code, f.status, f.command) for f in report.findings],
                                  expected)
 
+    def test_the_notice_text_alone_gives_the_same_recipients_and_codes(self):
+        # What a person pastes: the human-readable part, without the message header.
+        for name, (subject, body, kind, expected) in TEMPLATES.items():
+            with self.subTest(template=name):
+                found = [(f.recipient, f.reply_code, f.status) for f in parse(body).findings]
+                self.assertEqual(found, [(recipient, code, status) for recipient, _, code, status, _ in expected])
+
     def test_diagnostics_leave_out_the_marks_around_a_quoted_reply(self):
         for name in ("office 365", "exchange 2010"):
             with self.subTest(template=name):

@@ -39,8 +39,11 @@ _BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail deliver
 _BOUNCE_WORDS = re.compile(
     r"undeliver|delivery (?:status|failure|failed|notification|has failed|problem)"
     r"|returned mail|failure notice|mail delivery|non.?delivery|(?:could|can)\s?not be delivered|not delivered"
-    r"|unable to deliver|wasn't able to deliver|permanent(?:ly)? (?:error|fail)|user unknown|unknown user"
-    r"|failed recipient|mailbox (?:is )?(?:full|unavailable)|rejected|bounce|delayed|warning: message",
+    r"|unable to deliver|wasn't able to deliver|permanent(?:ly)? (?:error|fail)|failed permanently"
+    r"|user unknown|unknown user|did not reach|cannot be reached|retry timeout|unrouteable address"
+    r"|failed recipient|failed address|delivery errors?|failure reasons?|malformed address|no valid recipient"
+    r"|invalid (?:final delivery )?(?:recipient|user|address)|not listed in"
+    r"|mailbox (?:is )?(?:full|unavailable)|rejected|bounce|delayed|warning: message",
     re.I,
 )
 # Microsoft's JMRP complaints: "complaint about message from 192.0.2.1" with the message attached.
@@ -84,10 +87,11 @@ def is_auto_reply(headers):
 
 
 def looks_like_bounce(headers, texts):
-    """Sent by a mail system about a delivery: a mailer-daemon sender or the words of a bounce."""
+    """Sent by a mail system about a delivery: a mailer-daemon sender, an MTA's bounce template
+    or the words of a bounce."""
     if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(headers.get("subject", "")):
         return True
-    return any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
+    return mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
 
 
 def mta_kind(texts):

@@ -52,10 +52,17 @@ class Matcher:
     def __init__(self):
         self._entries = {}
         self._index = None
+        self._complete = False  # True once every published entry is loaded
+        self._example_vectors = {}
 
     def match_all(self, findings):
         self._load_entries({code for f in findings for code in _candidate_codes(f)})
         return [self.match(finding) for finding in findings]
+
+    def preload(self):
+        """Load every published entry at once: cheaper than many small loads for a batch of files."""
+        self._load_entries(set(Code.objects.published().values_list("code", flat=True)))
+        self._complete = True
 
     def match(self, finding):
         match = Match(finding, warnings=warnings_for(finding))
@@ -69,13 +76,13 @@ class Matcher:
         return match
 
     def _entry(self, code):
-        if code not in self._entries:
+        if code not in self._entries and not self._complete:
             self._load_entries({code})
-        return self._entries[code]
+        return self._entries.get(code)
 
     def _load_entries(self, wanted):
-        missing = wanted - set(self._entries)
-        if not missing:
+        missing = wanted - self._entries.keys()
+        if not missing or self._complete:
             return
         examples = Prefetch("examples", queryset=ExampleReply.objects.select_related("provider"))
         found = Code.objects.published().filter(code__in=missing).prefetch_related(examples)
@@ -89,11 +96,16 @@ class Matcher:
             return None, None
         # Plain word counts: within one entry, every example shares the topic, so no IDF is needed.
         query = unit_vector(Counter(words(diagnostic)))
-        scored = [(cosine(query, unit_vector(Counter(words(ex.text)))), ex) for ex in examples]
+        scored = [(cosine(query, self._example_vector(ex)), ex) for ex in examples]
         score, best = max(scored, key=lambda pair: pair[0])
         if score < MIN_EXAMPLE_SIMILARITY:
             return None, None
         return best, round(score, 2)
+
+    def _example_vector(self, example):
+        if example.pk not in self._example_vectors:
+            self._example_vectors[example.pk] = unit_vector(Counter(words(example.text)))
+        return self._example_vectors[example.pk]
 
     def _match_by_text(self, match):
         diagnostic = match.finding.diagnostic
@@ -160,6 +172,11 @@ def warnings_for(finding):
         )
     if status and registry.registry_key(status) not in registry.enhanced_registry():
         warnings.append(f"{status} is not in the IANA registry: its detail number is private to the vendor that sent it.")
+    if finding.action == "failed" and finding.hard_bounce is False:
+        warnings.append(
+            "The sending server gave up (Action: failed) although the code is temporary: "
+            "it retried until its time limit ran out. The cause may be gone now, so sending again later can work."
+        )
     if reply and reply[0] not in "2345":
         warnings.append(f"{reply} is not an SMTP reply code: mail servers only send codes starting with 2 to 5.")
     return warnings
@@ -168,29 +185,31 @@ def warnings_for(finding):
 @dataclass(frozen=True)
 class Document:
     code: str
-    vector: dict
     example: ExampleReply | None = None
 
 
 class TextIndex:
-    """TF-IDF cosine similarity over example replies and entry titles (a few hundred documents)."""
+    """TF-IDF cosine similarity over example replies and entry titles, through an inverted index."""
 
-    def __init__(self, documents, idf):
+    def __init__(self, documents, idf, postings):
         self.documents = documents
         self.idf = idf
+        self.postings = postings  # word -> [(document number, weight)]
 
     @classmethod
     def build(cls):
         raw = []
         examples = ExampleReply.objects.filter(code__published=True).select_related("code", "provider")
         for example in examples:
-            raw.append((example.code.code, words(example.text), example))
+            raw.append((Document(example.code.code, example), words(example.text)))
         for code, title in Code.objects.published().values_list("code", "title"):
-            raw.append((code, words(title), None))
-        frequency = Counter(word for _, tokens, _ in raw for word in set(tokens))
+            raw.append((Document(code), words(title)))
+        frequency = Counter(word for _, tokens in raw for word in set(tokens))
         idf = {word: math.log((1 + len(raw)) / (1 + n)) + 1 for word, n in frequency.items()}
-        index = cls([], idf)
-        index.documents = [Document(code, index.vector(tokens), example) for code, tokens, example in raw]
+        index = cls([document for document, _ in raw], idf, {})
+        for number, (_, tokens) in enumerate(raw):
+            for word, weight in index.vector(tokens).items():
+                index.postings.setdefault(word, []).append((number, weight))
         return index
 
     def vector(self, tokens):
@@ -198,11 +217,15 @@ class TextIndex:
         return unit_vector({word: n * self.idf[word] for word, n in counts.items() if word in self.idf})
 
     def best(self, tokens):
-        query = self.vector(tokens)
-        if not query:
+        """(similarity, document) of the document closest to these words; (0.0, None) if none shares one."""
+        scores = Counter()
+        for word, weight in self.vector(tokens).items():
+            for number, document_weight in self.postings[word]:
+                scores[number] += weight * document_weight
+        if not scores:
             return 0.0, None
-        scored = ((cosine(query, doc.vector), doc) for doc in self.documents)
-        return max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        number, score = scores.most_common(1)[0]
+        return score, self.documents[number]
 
 
 def unit_vector(weights):

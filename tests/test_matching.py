@@ -94,6 +94,12 @@ class WarningTests(TestCase):
         self.assertEqual(warnings_for(finding("552", "5.2.2")), [])
         self.assertEqual(warnings_for(finding("250", "2.0.0")), [])
 
+    def test_a_final_failure_with_a_temporary_code_says_the_retries_ran_out(self):
+        expired = Finding(recipient="a@example.org", action="failed", reply_code="451", status="4.4.7", diagnostic="x")
+        self.assertTrue(any("retried until its time limit ran out" in w for w in warnings_for(expired)))
+        delayed = Finding(recipient="a@example.org", action="delayed", reply_code="451", status="4.4.7", diagnostic="x")
+        self.assertFalse(any("time limit" in w for w in warnings_for(delayed)))
+
     def test_a_vendor_status_outside_the_registry_is_flagged(self):
         self.assertTrue(any("not in the IANA registry" in w for w in warnings_for(finding("550", "5.7.509"))))
 

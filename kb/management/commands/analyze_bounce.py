@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, jsonl, **options):
         matcher = Matcher()
+        if len(files) > 1:
+            matcher.preload()
         failures = 0
         for path in files:
             try:

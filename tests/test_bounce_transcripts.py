@@ -64,3 +64,29 @@ class CommandTests(unittest.TestCase):
                               ("Mailbox full, please try again later", None)):
             with self.subTest(text=text):
                 self.assertEqual(command_in(text), command)
+
+
+class MtaLogTests(unittest.TestCase):
+    POSTFIX = ("Nov 27 10:00:00 mx postfix/smtp[123]: 3F1A2: to=<bob@example.org>, relay=mx.example.org[192.0.2.1]:25, "
+               "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.1] said: "
+               "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command))")
+    SENDMAIL = ("Nov 27 10:00:00 mx sm-mta[123]: x1: to=<carol@example.org>, delay=00:00:01, mailer=esmtp, "
+                "relay=mx.example.org. [192.0.2.1], dsn=4.4.1, stat=Deferred: Connection refused by mx.example.org.")
+
+    def test_a_postfix_log_line_gives_the_reply_it_quotes(self):
+        report = parse(self.POSTFIX)
+        finding = report.findings[0]
+        self.assertEqual((report.kind, finding.recipient, finding.action, finding.reply_code, finding.status,
+                          finding.command, finding.remote_mta),
+                         ("log", "bob@example.org", "failed", "550", "5.1.1", "RCPT", "mx.example.org"))
+        self.assertTrue(finding.diagnostic.endswith("(in reply to RCPT TO command)"))
+
+    def test_a_sendmail_log_line_gives_its_dsn_status_and_reason(self):
+        finding = parse(self.SENDMAIL).findings[0]
+        self.assertEqual((finding.recipient, finding.action, finding.reply_code, finding.status, finding.hard_bounce),
+                         ("carol@example.org", "delayed", None, "4.4.1", False))
+        self.assertEqual(finding.diagnostic, "Deferred: Connection refused by mx.example.org.")
+
+    def test_bare_client_commands_make_a_transcript(self):
+        report = parse("RCPT TO:<bob@example.org>\n550 5.1.1 User unknown\n")
+        self.assertEqual((report.kind, report.findings[0].command), ("transcript", "RCPT"))

@@ -10,6 +10,7 @@ human-readable part of one, an SMTP transcript or a bare reply line, and returns
       `"exchange"`, `"gmail"`, `"yahoo"`, `"amazon-ses"`, `"courier"`, `"opensmtpd"`,
       `"dragonfly"`, `"domino"`, `"messagingserver"` (see formats.SIGNATURES);
     - `"transcript"`: an SMTP session transcript (`>>> RCPT TO:<...>` / `<<< 550 ...`);
+    - `"log"`: MTA log lines (Postfix, sendmail: `to=<...>, ..., dsn=5.1.1, status=bounced (...)`);
     - `"reply"`: a bare reply line or multi-line reply;
     - `"text"`: a bounce notice in a wording not recognised, read by its shape;
     - `"feedback"` (an ARF report, RFC 5965), `"read-receipt"` (an MDN, RFC 8098) and
@@ -33,6 +34,10 @@ __all__ = ["parse", "Report", "Finding", "BounceError"]
 
 _LINE_END = re.compile(r"[\r\n]")
 _BLANKS = re.compile(r"[\r\n \t]*")
+# A line of an SMTP session: `>>> RCPT TO:<...>`, `<<< 550 ...`, or a bare command.
+_TRANSCRIPT = re.compile(r"^[ \t]*(?:>>>|<<<|(?:MAIL FROM|RCPT TO):|(?:EHLO|HELO|DATA)\b)", re.M | re.I)
+# A Postfix or sendmail log line about a delivery.
+_MTA_LOG = re.compile(r"\bto=<[^<>\s]{1,320}>,.{0,400}?\bdsn=")
 MAX_FORWARDED = 3  # attached messages tried when the message itself reports nothing
 MAX_HTML = 1 << 20  # an HTML notice states its errors in its first megabyte
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
@@ -185,8 +190,10 @@ def _text_kind(message, texts):
     if kind:
         return kind
     if not message.headers:
-        if any(">>>" in t or "<<<" in t for t in texts):
+        if any(_TRANSCRIPT.search(t, 0, 8192) for t in texts):
             return "transcript"
+        if any(_MTA_LOG.search(t, 0, 8192) for t in texts):
+            return "log"
         reply = find_reply(texts[0].lstrip())
         if reply is not None and reply.start == 0:
             return "reply"

@@ -88,7 +88,7 @@ def with_failed_recipients(findings, headers):
 
 def with_actions(findings, kind, message, texts):
     """Plain-text bounces have no Action field: a notice is a failure unless it warns of a delay."""
-    if kind in ("reply", "transcript"):
+    if kind in ("reply", "transcript", "log"):
         return [replace(f, action=_action_of_code(f)) for f in findings]
     action = "delayed" if formats.is_delay_notice(message.headers, texts[0] if texts else "") else "failed"
     return [replace(f, action=action) for f in findings]

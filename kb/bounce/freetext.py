@@ -15,7 +15,8 @@ from . import dsn
 from .findings import Finding
 from .lines import Gated, iter_lines
 from .recipients import (
-    after_leading_address, introduces_sender, mail_from, named_address, rcpt_to, recipient_at_start)
+    after_leading_address, introduces_sender, logged_recipient, mail_from, named_address, rcpt_to,
+    recipient_at_start)
 from .replies import find_reply, find_status, is_generic, parse_diagnostic
 
 # Lines that change what follows, told apart by one anchored match: a marker before the
@@ -38,6 +39,7 @@ _COMMAND = Gated(re.compile(
     r"(RCPT|MAIL|DATA|HELO|EHLO|LHLO|STARTTLS|AUTH|QUIT)(?![a-z])",
     re.I,
 ), "rcpt", "mail", "data", "helo", "ehlo", "lhlo", "starttls", "auth", "quit")
+_COMMAND_LINE = re.compile(r"[ \t]*(RCPT TO|MAIL FROM|DATA|EHLO|HELO|LHLO|QUIT|STARTTLS|AUTH)\b")
 # Words for a failure before any command, at connection time (the greeting is refused).
 _CONNECTION_STAGE = Gated(re.compile(
     r"initial\s+connection|server\s+greeting|refused\s+to\s+talk\s+to\s+me|\bconnect\s+to\s+\S+:\s", re.I),
@@ -143,6 +145,16 @@ class _Scanner:
             self._read_reply_or_context(line_rest_offset, rest)
             return
         self._note_listing(False)
+        logged, reason_at = logged_recipient(line)
+        if logged:
+            # An MTA log line: the reply or the reason follows on the line, the status in `dsn=`.
+            self._take(logged)
+            self.current.status = self.current.status or find_status(line)
+            reason = line[reason_at:].rstrip()
+            if line[reason_at - 1:reason_at] == "(" and reason.endswith(")"):
+                reason = reason[:-1]  # Postfix: `status=bounced (reason)`
+            self._read_reply_or_context(offset + reason_at, reason)
+            return
         sender = mail_from(line)
         if sender:
             self.senders.add(sender)
@@ -175,7 +187,7 @@ class _Scanner:
     def _recent_command(self):
         """The SMTP command named on the reply's line or just before it (`>>> DATA`)."""
         for line in reversed(self.recent):
-            command = command_in(line)
+            command = command_in(line) or _command_line(line)
             if command:
                 return command
         return None
@@ -305,6 +317,12 @@ def _remote_host(lines):
         if match:
             return match.group(1).lower()
     return None
+
+
+def _command_line(line):
+    # A client command alone on a transcript line, as clients send them: `RCPT TO:<...>`, `DATA`.
+    match = _COMMAND_LINE.match(line)
+    return match.group(1).split()[0] if match else None
 
 
 def command_in(text):

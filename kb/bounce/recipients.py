@@ -30,6 +30,9 @@ _HEADER_LABELS = frozenset({
 })
 _RCPT_TO = Gated(re.compile(r"\bRCPT[ \t]+TO:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I), "rcpt")
 _MAIL_FROM = Gated(re.compile(r"\bMAIL[ \t]+FROM:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I), "mail")
+# Postfix and sendmail log lines: `to=<user@example.org>, ..., dsn=5.1.1, status=bounced (...)`.
+_LOGGED_RECIPIENT = Gated(re.compile(r"\bto=<(" + ADDRESS.pattern + ")>"), "to=<")
+_LOGGED_REASON = re.compile(r"\bstatus=\w{1,20} \(|\bstat=")
 # A line that ends by introducing the sender, whose address stands alone on the next line.
 _INTRODUCES_SENDER = re.compile(r"(?:\bsent by|\bfrom|\bsender)[ \t]*:?[ \t]*$", re.I)
 
@@ -89,3 +92,14 @@ def after_leading_address(line):
     match = _LINE_ADDRESS.match(line) if "@" in line else None
     return line[match.end():] if match else None
 
+
+def logged_recipient(line):
+    """(recipient, where the reason starts) of an MTA log line, or (None, 0).
+
+    Postfix logs the reason in `status=bounced (...)`, sendmail after `stat=`.
+    """
+    match = _LOGGED_RECIPIENT.search(line) if "@" in line else None
+    if match is None:
+        return None, 0
+    reason = _LOGGED_REASON.search(line, match.end())
+    return clean(match.group(1)), reason.end() if reason else 0

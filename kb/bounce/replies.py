@@ -15,6 +15,8 @@ _CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-9][0-9])(?=[ \t,-]|:[ \t]|$)")
 # qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
 _STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")
 _STATUS = re.compile(r"(?<![\w.=/-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
+# Postfix and sendmail log the enhanced status of a delivery as `dsn=5.1.1`.
+_LOGGED_STATUS = re.compile(r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b")
 
 # What may stand right before a reply code on its line, besides nothing at all.
 _REPLY_LEADERS = tuple(":;'\"#([<>`")
@@ -53,8 +55,8 @@ def _can_start_reply(line, start):
 
 
 def find_status(text):
-    """The first enhanced status code standing on its own in `text`, or None."""
-    match = _STATUS.search(text)
+    """The first enhanced status code standing on its own in `text` (or logged as `dsn=5.1.1`)."""
+    match = _STATUS.search(text) or (_LOGGED_STATUS.search(text) if "dsn=" in text else None)
     return match.group(1) if match else None
 
 

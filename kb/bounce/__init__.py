@@ -1,7 +1,8 @@
 """Read bounces: which recipients failed, with which SMTP reply, and why.
 
-`parse(data)` takes a whole bounce email (bytes or text, any line ending, an mbox file too), the
-human-readable part of one, an SMTP transcript or a bare reply line, and returns a `Report`:
+`parse(data)` takes a whole bounce email (bytes or text, any line ending; an mbox file of one
+or more messages; a bounce forwarded as an attachment), the human-readable part of one, an SMTP
+transcript, MTA log lines or a bare reply line, and returns a `Report`:
 
 - `kind`: what the input is.
     - `"dsn"`: an RFC 3464/6522 delivery status notification (message/delivery-status or

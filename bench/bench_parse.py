@@ -16,9 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpus import corpus_dir  # noqa: E402
 from kb.bounce import BounceError, parse  # noqa: E402
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/sisimai/emails")
+TARGET_RATIO = 1.5
 
 
 def parse_all(messages):
@@ -47,17 +48,19 @@ def best_times(functions, messages, rounds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    messages = [p.read_bytes() for p in sorted(args.corpus.iterdir()) if p.is_file()]
+    folder = args.corpus or corpus_dir() / "emails"
+    messages = [p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()]
     ours, theirs = best_times((parse_all, email_parse_all), messages, args.rounds)
     size = sum(map(len, messages))
     print(f"files: {len(messages)}, {size / 1e6:.2f} MB, best of {args.rounds} rounds")
     print(f"kb.bounce.parse:          {ours * 1000:8.1f} ms")
     print(f"email.message_from_bytes: {theirs * 1000:8.1f} ms")
-    print(f"ratio: {ours / theirs:.2f}")
+    print(f"ratio: {ours / theirs:.2f} (target <= {TARGET_RATIO})")
+    return 0 if ours / theirs <= TARGET_RATIO else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

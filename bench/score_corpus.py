@@ -13,9 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpus import corpus_dir  # noqa: E402
 from kb.bounce import BounceError, parse  # noqa: E402
-
-DEFAULT_CORPUS = Path("/work/shared/corpus/sisimai/emails")
 
 
 def rows_for(path):
@@ -32,7 +31,7 @@ def rows_for(path):
 
 
 def corpus_files(arguments):
-    paths = [Path(a) for a in arguments] or [DEFAULT_CORPUS]
+    paths = [Path(a) for a in arguments] or [corpus_dir() / "emails"]
     for path in paths:
         yield from sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
 

@@ -53,24 +53,26 @@ class Matcher:
         self._entries = {}
         self._index = None
         self._complete = False  # True once every published entry is loaded
-        self._example_vectors = {}
+        self._vectors = {}
 
-    def match_all(self, findings):
+    def match_all(self, findings, with_examples=True):
         self._load_entries({code for f in findings for code in _candidate_codes(f)})
-        return [self.match(finding) for finding in findings]
+        return [self.match(finding, with_examples) for finding in findings]
 
     def preload(self):
         """Load every published entry at once: cheaper than many small loads for a batch of files."""
         self._load_entries(set(Code.objects.published().values_list("code", flat=True)))
         self._complete = True
 
-    def match(self, finding):
+    def match(self, finding, with_example=True):
+        """The entry for a finding; with_example=False skips choosing the closest example reply."""
         match = Match(finding, warnings=warnings_for(finding))
         for code, reason in _code_candidates(finding):
             entry = self._entry(code)
             if entry is not None:
                 match.entry, match.reason = entry, reason
-                match.example, match.similarity = self._closest_example(finding.diagnostic, entry)
+                if with_example:
+                    match.example, match.similarity = self._closest_example(finding.diagnostic, entry)
                 return match
         self._match_by_text(match)
         return match
@@ -91,21 +93,21 @@ class Matcher:
             self._entries[code] = by_code.get(code)
 
     def _closest_example(self, diagnostic, entry):
-        examples = list(entry.examples.all())
+        examples = self._example_vectors(entry)
         if not examples or not diagnostic:
             return None, None
         # Plain word counts: within one entry, every example shares the topic, so no IDF is needed.
         query = unit_vector(Counter(words(diagnostic)))
-        scored = [(cosine(query, self._example_vector(ex)), ex) for ex in examples]
-        score, best = max(scored, key=lambda pair: pair[0])
+        score, best = max(((cosine(query, vector), example) for vector, example in examples), key=lambda pair: pair[0])
         if score < MIN_EXAMPLE_SIMILARITY:
             return None, None
         return best, round(score, 2)
 
-    def _example_vector(self, example):
-        if example.pk not in self._example_vectors:
-            self._example_vectors[example.pk] = unit_vector(Counter(words(example.text)))
-        return self._example_vectors[example.pk]
+    def _example_vectors(self, entry):
+        """[(word vector, example)] of an entry, computed once per Matcher."""
+        if entry.code not in self._vectors:
+            self._vectors[entry.code] = [(unit_vector(Counter(words(ex.text))), ex) for ex in entry.examples.all()]
+        return self._vectors[entry.code]
 
     def _match_by_text(self, match):
         diagnostic = match.finding.diagnostic

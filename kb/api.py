@@ -1,6 +1,6 @@
 """JSON API, version 1: the same data as the pages (contracts in DESIGN.md)."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kb import ratelimit
 from kb.bounce import BounceError, parse
+from kb.filters import CodeFilter, EntryPaginator
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Code
@@ -22,11 +23,14 @@ def _error(message, status):
 
 @require_GET
 def code_list(request):
-    q = request.GET.get("q", "").strip()
-    entries = Code.objects.search(q) if q else Code.objects.published()
-    entries = sorted(entries.only("code", "title"), key=lambda c: c.sort_key)
+    """Ranked and filtered exactly like the search page (kb/filters.py), without its redirect."""
+    filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
+    if not filterset.is_valid():
+        # Unlike the page, a program needs to tell a bad parameter from no results.
+        errors = {name: list(messages) for name, messages in filterset.form.errors.items()}
+        return JsonResponse({"error": "Some filter values are not valid.", "errors": errors}, status=400)
     try:
-        page = Paginator(entries, PAGE_SIZE).page(request.GET.get("page", 1))
+        page = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title"]).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         return _error("That page does not exist.", 404)
     return JsonResponse(

@@ -1,10 +1,16 @@
+from functools import reduce
+from operator import or_
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from kb import codes
+from kb import codes, search
 
 
 def validate_code(value):
@@ -61,6 +67,19 @@ class Provider(models.Model):
         return (self.slug,)
 
 
+# codes.sort_key in SQL: class, basic before enhanced, then numerically.
+# Subjects are one digit (RFC 3463 §3 defines 0 to 7), so an enhanced code's
+# first three characters hold class and subject, and a shorter detail is a
+# smaller number: 5.1.2 before 5.1.10.
+CODE_ORDER = [
+    Substr("code", 1, 1),
+    Case(When(code__contains=".", then=Value(1)), default=Value(0)),
+    Substr("code", 1, 3),
+    Length("code"),
+    "code",
+]
+
+
 class CodeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -72,17 +91,132 @@ class CodeQuerySet(models.QuerySet):
         enhanced = Q(code__contains=".")
         return self.filter(enhanced if kind == codes.ENHANCED else ~enhanced)
 
+    def in_code_order(self):
+        return self.order_by(*CODE_ORDER)
+
+    def understand(self, q):
+        """Read q (kb.search.read) and settle how its words are matched.
+
+        Every word must match. When that finds nothing, words the entries
+        never use are respelled to the closest word they do use (a typo:
+        "mialbox ful"); when that still finds nothing, any word may match.
+        """
+        query = search.read(q)
+        connection = connections[self.db]
+        if not query.words or _has_text_match(query, connection):
+            return query
+        respelled = query.respelled(SearchWord.objects.using(self.db).respellings(query.words))
+        if respelled.corrections and _has_text_match(respelled, connection):
+            return respelled
+        return respelled.with_any_word()
+
     def search(self, q):
-        """Published entries matching q, best first. Words match code, title and summary."""
-        results = self.published()
-        for word in q.split():
-            results = results.filter(
-                Q(code__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
+        """Published entries for q (text, or a kb.search.Query from understand()), best first.
+
+        The ranking itself is kb.search.ranking(), in Python, so that it is the
+        same on every database; the databases only say which entries match
+        q's words and how well. The ranking runs here, in three small
+        queries; the queryset returned keeps its order through further filters.
+        """
+        query = q if isinstance(q, search.Query) else self.understand(q)
+        if not query:
+            return self.none()
+        connection = connections[self.db]
+        entries = dict(self.model.objects.using(self.db).published().values_list("pk", "code"))
+        text_ranks = _text_ranks(query, connection) if query.words else {}
+        ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
+        return self.published().filter(pk__in=ids).order_by(_in_order_of(ids, connection))
+
+    def _related(self, entries, code_list):
+        """Ids of the entries related to those with these codes, either way round."""
+        exact = [pk for pk, code in entries.items() if code in code_list]
+        if not exact:
+            return set()
+        links = Code.related.through.objects.using(self.db)
+        pairs = links.filter(Q(from_code__in=exact) | Q(to_code__in=exact)).values_list("from_code", "to_code")
+        return {pk for pair in pairs for pk in pair} - set(exact)
+
+    def rebuild_search_index(self):
+        """Rebuild the word index of every published entry, and the spelling vocabulary.
+
+        Runs after loaddata (kb's loaddata command calls it), after every save
+        in the admin, and from `manage.py rebuild_search_index`. It reads all
+        entries in six queries and writes them in one statement per database.
+        """
+        documents = self.model.objects.using(self.db).published().search_documents()
+        words = search.vocabulary(documents.values())
+        connection = connections[self.db]
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                search.postgres_write(cursor, documents)
+            else:
+                search.sqlite_write(cursor, documents)
+            SearchWord.objects.using(self.db).all().delete()
+            SearchWord.objects.using(self.db).bulk_create(
+                SearchWord(word=word, entries=n) for word, n in words.items() if len(word) <= SearchWord.MAX_LENGTH
             )
-        return results
+
+    def search_documents(self):
+        """{pk: kb.search.Document} for these entries: what the word index holds."""
+        entries = self.prefetch_related(
+            "categories",
+            "causes",
+            "steps",
+            models.Prefetch("examples", ExampleReply.objects.select_related("provider")),
+        )
+        documents = {}
+        for entry in entries:
+            body = [item.text for item in (*entry.causes.all(), *entry.steps.all())]
+            for example in entry.examples.all():
+                body += [example.text, example.notes, example.provider.name if example.provider else ""]
+            documents[entry.pk] = search.Document(
+                heading=f"{entry.code} {entry.title}",
+                summary=search.plain(" ".join([entry.summary, *(c.name for c in entry.categories.all())])),
+                body=search.plain(" ".join([*body, entry.references])),
+            )
+        return documents
+
+    def close_to(self, text):
+        """Published entries whose codes look like the numbers in text (5.7.62: 5.7.26), for empty results."""
+        close = search.close_codes(text, self.published().values_list("code", flat=True))
+        return self.published().filter(code__in=close).in_code_order()
 
     def get_by_natural_key(self, code):
         return self.get(code=code)
+
+
+def _text_ranks(query, connection):
+    """{id: rank} of the published entries matching query's words; a higher rank is better."""
+    if connection.vendor == "postgresql":
+        tsquery = _postgres_query(query)
+        # Normalisation 1 divides by the log of the document's length, so an
+        # entry with many example replies does not win by size alone.
+        rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1))
+        matches = Code.objects.using(connection.alias).filter(search_vector=tsquery)
+        return dict(matches.annotate(rank=rank).values_list("pk", "rank"))
+    with connection.cursor() as cursor:
+        return search.sqlite_ranks(cursor, query.words, query.match_all)
+
+
+def _in_order_of(ids, connection):
+    """An ORDER BY that keeps the order of ids. One parameter, where a CASE
+    with a branch per id would cost more to build than the search."""
+    if connection.vendor == "postgresql":
+        return RawSQL('array_position(%s::bigint[], "kb_code"."id")', [list(ids)])
+    return RawSQL("""instr(%s, ',' || "kb_code"."id" || ',')""", ["," + ",".join(map(str, ids)) + ","])
+
+
+def _has_text_match(query, connection):
+    if connection.vendor == "postgresql":
+        return Code.objects.using(connection.alias).filter(search_vector=_postgres_query(query)).exists()
+    with connection.cursor() as cursor:
+        return bool(search.sqlite_ranks(cursor, query.words, query.match_all, limit=1))
+
+
+def _postgres_query(query):
+    if query.match_all:
+        return SearchQuery(" ".join(query.words), config="english")
+    return reduce(or_, (SearchQuery(word, config="english") for word in query.words))
 
 
 class Code(models.Model):
@@ -127,6 +261,11 @@ class Code(models.Model):
     categories = models.ManyToManyField(Category, blank=True, related_name="codes")
     published = models.BooleanField(default=True, help_text="Unpublished entries are drafts: hidden from the site.")
     updated = models.DateTimeField(default=timezone.now, editable=False)
+    # Derived from the entry and its items by Code.objects.rebuild_search_index(),
+    # on PostgreSQL only (SQLite keeps its word index in an FTS5 table). Its
+    # GIN index, created by migration 0002 on PostgreSQL, serves the @@ match
+    # of CodeQuerySet.search().
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CodeQuerySet.as_manager()
 
@@ -242,3 +381,57 @@ class ExampleReply(CodeItem):
 
     def __str__(self):
         return f"{self.code.code} example {self.position}"
+
+
+class SearchWordQuerySet(models.QuerySet):
+    def respellings(self, words, loose=False):
+        """{word: respelled} for the words no entry uses that are close to one that entries use.
+
+        Strict when respelling a search on its own; loose for suggestions when nothing was found.
+        """
+        unknown = set(words) - set(self.filter(word__in=words).values_list("word", flat=True))
+        cutoff = search.LOOSE_SPELLING_CUTOFF if loose else search.SPELLING_CUTOFF
+        respelled = {}
+        for word in sorted(unknown):
+            if len(word) >= 3 and not word.isdigit():
+                respelled[word] = search.closest_word(word, self._candidates(word, cutoff), cutoff)
+        return {word: close for word, close in respelled.items() if close}
+
+    def _candidates(self, word, cutoff):
+        """(word, entries) pairs that may be close enough to word.
+
+        A mistyped word nearly always keeps its first or its last letter
+        right; asking for one of them leaves a few percent of the vocabulary
+        for difflib to compare.
+        """
+        shortest, longest = search.length_bounds(len(word), cutoff)
+        candidates = self.annotate(length=Length("word")).filter(
+            Q(word__startswith=word[0]) | Q(word__endswith=word[-1]), length__range=(shortest, longest)
+        )
+        if connections[self.db].vendor != "postgresql":
+            return candidates.values_list("word", "entries")
+        # pg_trgm's similarity() shortlists the vocabulary (a few thousand words).
+        minimum, limit = search.TRIGRAM_SHORTLIST
+        candidates = candidates.annotate(similarity=TrigramSimilarity("word", word)).filter(similarity__gt=minimum)
+        return candidates.order_by("-similarity").values_list("word", "entries")[:limit]
+
+
+class SearchWord(models.Model):
+    """A word that published entries use: what a mistyped search word is respelled to.
+
+    Derived state, rebuilt with the search index; never edited.
+    """
+
+    MAX_LENGTH = 60
+
+    word = models.CharField(max_length=MAX_LENGTH)
+    entries = models.PositiveIntegerField(help_text="How many published entries use the word.")
+
+    objects = SearchWordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["word"], name="unique_search_word")]
+
+    def __str__(self):
+        return self.word

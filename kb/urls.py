@@ -9,6 +9,7 @@ urlpatterns = [
     path("codes/<str:code>/", views.code_detail, name="code_detail"),
     path("analyze/", views.analyze, name="analyze"),
     path("healthz", views.healthz, name="healthz"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),
     path("api/v1/codes/<str:code>/", api.code_detail, name="api_code_detail"),
     path("api/v1/analyze", api.analyze, name="api_analyze"),

@@ -2,20 +2,21 @@ from collections import Counter
 from itertools import groupby
 
 from django.core.exceptions import RequestDataTooBig
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes, ratelimit
+from kb import codes, ratelimit, search
+from kb.filters import CodeFilter, EntryPaginator
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Category, Code
+from kb.models import Category, Code, SearchWord
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
 # Shown on the home page: what support staff meet most often.
@@ -38,11 +39,55 @@ def home(request):
 
 
 def code_list(request):
-    q = request.GET.get("q", "").strip()
-    entries = Code.objects.search(q) if q else Code.objects.published()
-    entries = sorted(entries.only("code", "title"), key=lambda c: c.sort_key)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "kb/code_list.html", {"q": q, "page": page})
+    filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
+    if not filterset.is_valid():
+        # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
+        context = {"filterset": filterset, "q": request.GET.get("q", ""), "errors": _filter_errors(filterset)}
+        return render(request, "kb/code_list.html", context)
+
+    query = filterset.form.cleaned_data["q"] or search.Query()
+    narrowed = any(value for name, value in filterset.form.cleaned_data.items() if name != "q")
+    target_found = bool(query.target) and Code.objects.published().filter(code=query.target).exists()
+    if target_found and not narrowed:
+        return redirect("code_detail", query.target)
+
+    page = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title", "summary"]).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "query": query,
+        "q": query.text,
+        "page": page,
+        "narrowed": narrowed,
+        "missing_code": query.target if query.target and not target_found else None,
+    }
+    if not page.object_list and query:
+        context["close_codes"] = Code.objects.close_to(query.text)
+        context["spelling"] = _respelled(query)
+    return render(request, "kb/code_list.html", context)
+
+
+def _filter_errors(filterset):
+    return [message for errors in filterset.form.errors.values() for message in errors]
+
+
+def _respelled(query):
+    """The query with every word replaced by a close word the entries use, if any is close."""
+    typed = search.read(query.text).words
+    close = SearchWord.objects.respellings(typed, loose=True)
+    if not close:
+        return None
+    words = [close.get(word, word) for word in typed]
+    return " ".join([*query.typed, *map(str, query.families), *words])
+
+
+def opensearch(request):
+    """OpenSearch description: lets a browser add the site as a search engine."""
+    context = {
+        "search_url": request.build_absolute_uri(reverse("code_list")),
+        "api_url": request.build_absolute_uri(reverse("api_code_list")),
+        "self_url": request.build_absolute_uri(reverse("opensearch")),
+    }
+    return render(request, "kb/opensearch.xml", context, content_type="application/opensearchdescription+xml")
 
 
 def code_detail(request, code):

@@ -1,7 +1,8 @@
+import functools
 import re
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from kb.markup import render_markdown
@@ -41,3 +42,100 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def filter_select(filterset, name):
+    """The <select> of one choice filter of a FilterSet, its value selected.
+
+    Written here, from the filter's own choices, because Django's widget
+    templates (and its choice normalising) cost more than the search itself.
+    """
+    extra = filterset.filters[name].extra
+    choices = extra["choices"]() if callable(extra["choices"]) else extra["choices"]
+    return _select(name, extra["empty_label"], tuple(choices), str(filterset.data.get(name, "")))
+
+
+@functools.lru_cache(maxsize=512)
+def _select(name, empty_label, choices, selected):
+    options = [f'<option value="">{escape(empty_label)}</option>']
+    for value, label in choices:
+        flag = " selected" if str(value) == selected else ""
+        options.append(f'<option value="{escape(value)}"{flag}>{escape(label)}</option>')
+    return mark_safe(f'<select name="{escape(name)}">{"".join(options)}</select>')
+
+
+@register.simple_tag
+def result_rows(entries, query):
+    """The <li> of each search result: code and title, and for a search an excerpt, matches marked.
+
+    Written here rather than as a template loop: 20 rows of template nodes
+    cost as much as the search behind them.
+    """
+    rows = []
+    for entry in entries:
+        excerpt_html = format_html('<p class="excerpt">{}</p>', highlight(excerpt(entry.summary, query), query))
+        rows.append(
+            format_html(
+                '<li class="result"><a href="{}"><code class="code">{}</code> <span class="code-title">{}</span></a>{}</li>',
+                entry.get_absolute_url(),
+                highlight(entry.code, query),
+                highlight(entry.title, query),
+                excerpt_html if query else "",
+            )
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.filter
+def highlight(text, query):
+    """text, escaped, with the words and codes of a search query wrapped in <mark>.
+
+    Matches are found in the raw text and every piece is escaped on its own,
+    so a match can never cut through an entity (&amp;) or let markup through.
+    """
+    pattern = _terms_pattern(query.terms) if query else None
+    if pattern is None:
+        return escape(text)
+    pieces, end = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[end : match.start()]), format_html("<mark>{}</mark>", match.group())]
+        end = match.end()
+    pieces.append(escape(text[end:]))
+    return mark_safe("".join(pieces))
+
+
+@register.filter
+def excerpt(markdown_text, query, width=200):
+    """A plain-text piece of a markdown summary around the first word of the query it contains."""
+    text = " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", markdown_text).split())
+    pattern = _terms_pattern(query.terms) if query else None
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - width // 3) if match and match.end() > width else 0
+    if start:
+        start = text.find(" ", start) + 1
+    piece = text[start : start + width]
+    if start + width < len(text):
+        piece = piece[: piece.rfind(" ")] + " …"
+    return ("… " if start else "") + piece
+
+
+# [text](target) keeps its text; emphasis, code and heading marks go.
+_MARKDOWN_NOISE = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
+# Word endings dropped before matching, so "bounces" also marks "bounce" and "bounced".
+_ENDINGS = re.compile(r"(?:ing|ed|es|s)$")
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms):
+    alternatives = []
+    for term in terms:
+        if "." in term or term.isdigit():
+            # A code, not part of a longer number: 5.7.2 must not mark 5.7.26.
+            alternatives.append(r"(?<![\w.])" + re.escape(term) + r"(?!\w|\.\d)")
+        elif len(term) >= 2:
+            stem = _ENDINGS.sub("", term) if len(term) > 4 else term
+            alternatives.append(r"\b" + re.escape(stem) + r"\w*")
+    if not alternatives:
+        return None
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)

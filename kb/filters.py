@@ -1,0 +1,148 @@
+"""The filters and pages of the code list, shared by the page and the API."""
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.core.paginator import Paginator
+
+from kb import codes
+from kb.models import Category, Code, ExampleReply, Provider
+
+# Long enough for a pasted reply line; longer text belongs in /analyze/.
+MAX_QUERY_LENGTH = 500
+# The category and provider lists change only in the admin, which forgets
+# them at once (kb/admin.py); the time limit covers other processes' caches.
+CHOICES_SECONDS = 300
+
+
+def slugs_and_names(model):
+    """The (slug, name) options of a category or provider filter, from the cache.
+
+    Every search page lists them, and reading them costs more than the search.
+    """
+    key = f"kb:filter-choices:{model._meta.model_name}"
+    return cache.get_or_set(key, lambda: list(model.objects.values_list("slug", "name")), CHOICES_SECONDS)
+
+
+def forget_choices():
+    cache.delete_many([f"kb:filter-choices:{model._meta.model_name}" for model in (Category, Provider)])
+
+
+class SearchField(forms.CharField):
+    """Free text, cleaned into a kb.search.Query: its codes, families and (respelled) words.
+
+    The page shows what was understood (respellings, the code it points at),
+    so understanding happens once, here, and the filter reuses it.
+    """
+
+    def clean(self, value):
+        text = super().clean(value)
+        return Code.objects.understand(text) if text else text
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class CodeFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        method="search",
+        label="Search",
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={"max_length": "Search for at most %(limit_value)d characters: a code or a few words."},
+    )
+    code_class = django_filters.ChoiceFilter(
+        label="Class",
+        method="filter_class",
+        empty_label="Any class",
+        choices=[(digit, f"{digit}xx / {digit}.x.x") if digit in "245" else (digit, f"{digit}xx") for digit in "12345"],
+        error_messages={"invalid_choice": "“%(value)s” is no class: a class is one digit from 1 to 5."},
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind",
+        method="filter_kind",
+        empty_label="Any kind",
+        choices=[(codes.BASIC, "Basic reply code (550)"), (codes.ENHANCED, "Enhanced status code (5.1.1)")],
+        error_messages={"invalid_choice": "“%(value)s” is no kind of code: choose basic or enhanced."},
+    )
+    category = django_filters.ChoiceFilter(
+        label="Problem",
+        field_name="categories__slug",
+        choices=lambda: slugs_and_names(Category),
+        empty_label="Any problem",
+        error_messages={"invalid_choice": "There is no problem category “%(value)s”."},
+    )
+    provider = django_filters.ChoiceFilter(
+        label="Provider",
+        method="filter_provider",
+        choices=lambda: slugs_and_names(Provider),
+        empty_label="Any provider",
+        error_messages={"invalid_choice": "There is no provider “%(value)s”."},
+    )
+    severity = django_filters.ChoiceFilter(
+        label="Severity",
+        method="filter_severity",
+        empty_label="Any severity",
+        choices=[(severity, severity.capitalize()) for severity in codes.SEVERITY_BY_CLASS.values()],
+        error_messages={"invalid_choice": "“%(value)s” is no severity: choose success, intermediate, transient or permanent."},
+    )
+    standing = django_filters.ChoiceFilter(
+        label="Standing",
+        choices=Code.Standing.choices,
+        empty_label="Any standing",
+        error_messages={"invalid_choice": "“%(value)s” is no standing: choose rfc, registry, vendor or folklore."},
+    )
+
+    class Meta:
+        model = Code
+        fields = []
+
+    def get_form_class(self):
+        # django-filter builds a new form class, fields and all, on every
+        # request; these filters' fields never change (the category and
+        # provider choices are read when listed), so build it once.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
+    def search(self, queryset, name, query):
+        return queryset.search(query)
+
+    def filter_class(self, queryset, name, digit):
+        return queryset.of_class(digit)
+
+    def filter_kind(self, queryset, name, kind):
+        return queryset.of_kind(kind)
+
+    def filter_provider(self, queryset, name, slug):
+        # A subquery rather than a join: an entry has several examples per provider.
+        return queryset.filter(pk__in=ExampleReply.objects.filter(provider__slug=slug).values("code"))
+
+    def filter_severity(self, queryset, name, severity):
+        digit = next(digit for digit, value in codes.SEVERITY_BY_CLASS.items() if value == severity)
+        return queryset.of_class(digit)
+
+
+# "class" is a Python keyword, so the filter is declared as code_class and
+# given its URL parameter name here, in its place.
+CodeFilter.base_filters = {
+    "class" if name == "code_class" else name: filter for name, filter in CodeFilter.base_filters.items()
+}
+
+
+class EntryPaginator(Paginator):
+    """Pages of ranked entries: the ranking query runs once, for the ids, and
+    only the rows of the page asked for are read (by id, in ranked order).
+
+    A plain Paginator would rank twice, once to count and once for the page.
+    """
+
+    def __init__(self, entries, per_page, fields):
+        self.rows = entries.model.objects.only(*fields)
+        super().__init__(list(entries.values_list("pk", flat=True)), per_page)
+
+    def _get_page(self, ids, number, paginator):
+        rows = self.rows.in_bulk(ids)
+        return super()._get_page([rows[pk] for pk in ids], number, paginator)

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.utils import timezone
 
 from kb import codes
-from kb.filters import forget_choices
 from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
 
 
@@ -40,9 +39,8 @@ class CodeForm(forms.ModelForm):
         return cleaned
 
 
-class KeepsSearchCurrent:
-    """Entries, their items, providers and categories all feed the search index (kb/search.py)
-    and the search filters (kb/filters.py).
+class RebuildsSearchIndex:
+    """Entries, their items, providers and categories all feed the search index (kb/search.py).
 
     save_related runs after the object and its inlines are saved, on adding
     and on changing; the index is derived state, so it is rebuilt here rather
@@ -51,19 +49,15 @@ class KeepsSearchCurrent:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.search_changed()
+        Code.objects.rebuild_search_index()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        self.search_changed()
+        Code.objects.rebuild_search_index()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        self.search_changed()
-
-    def search_changed(self):
         Code.objects.rebuild_search_index()
-        forget_choices()
 
 
 class CauseInline(admin.StackedInline):
@@ -108,7 +102,7 @@ class CodeKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Code)
-class CodeAdmin(KeepsSearchCurrent, admin.ModelAdmin):
+class CodeAdmin(RebuildsSearchIndex, admin.ModelAdmin):
     form = CodeForm
     inlines = [CauseInline, ResolutionStepInline, ExampleReplyInline]
     list_display = ["code", "title", "kind", "severity", "standing", "published", "updated"]
@@ -125,7 +119,7 @@ class CodeAdmin(KeepsSearchCurrent, admin.ModelAdmin):
 
 
 @admin.register(ExampleReply)
-class ExampleReplyAdmin(KeepsSearchCurrent, admin.ModelAdmin):
+class ExampleReplyAdmin(RebuildsSearchIndex, admin.ModelAdmin):
     list_display = ["code", "provider", "short_text", "source"]
     list_filter = ["provider"]
     list_select_related = ["code", "provider"]
@@ -138,14 +132,14 @@ class ExampleReplyAdmin(KeepsSearchCurrent, admin.ModelAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(KeepsSearchCurrent, admin.ModelAdmin):
+class ProviderAdmin(RebuildsSearchIndex, admin.ModelAdmin):
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Category)
-class CategoryAdmin(KeepsSearchCurrent, admin.ModelAdmin):
+class CategoryAdmin(RebuildsSearchIndex, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

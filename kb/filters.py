@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from kb import codes
@@ -10,22 +9,10 @@ from kb.models import Category, Code, ExampleReply, Provider
 
 # Long enough for a pasted reply line; longer text belongs in /analyze/.
 MAX_QUERY_LENGTH = 500
-# The category and provider lists change only in the admin, which forgets
-# them at once (kb/admin.py); the time limit covers other processes' caches.
-CHOICES_SECONDS = 300
-
-
 def slugs_and_names(model):
-    """The (slug, name) options of a category or provider filter, from the cache.
-
-    Every search page lists them, and reading them costs more than the search.
-    """
-    key = f"kb:filter-choices:{model._meta.model_name}"
-    return cache.get_or_set(key, lambda: list(model.objects.values_list("slug", "name")), CHOICES_SECONDS)
-
-
-def forget_choices():
-    cache.delete_many([f"kb:filter-choices:{model._meta.model_name}" for model in (Category, Provider)])
+    """The (slug, name) options of the category or provider filter: one query,
+    where model choices would make an instance of every option."""
+    return model.objects.values_list("slug", "name")
 
 
 class SearchField(forms.CharField):

@@ -122,14 +122,15 @@ class CodeQuerySet(models.QuerySet):
         if not query:
             return self.none()
         connection = connections[self.db]
-        entries = dict(self.model.objects.using(self.db).published().values_list("pk", "code"))
+        published = self.model.objects.using(self.db).published()
+        entries = {pk: (code, standing) for pk, code, standing in published.values_list("pk", "code", "standing")}
         text_ranks = _text_ranks(query, connection) if query.words else {}
         ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
         return self.published().filter(pk__in=ids).order_by(_in_order_of(ids, connection))
 
     def _related(self, entries, code_list):
         """Ids of the entries related to those with these codes, either way round."""
-        exact = [pk for pk, code in entries.items() if code in code_list]
+        exact = [pk for pk, (code, _) in entries.items() if code in code_list]
         if not exact:
             return set()
         links = Code.related.through.objects.using(self.db)
@@ -170,8 +171,8 @@ class CodeQuerySet(models.QuerySet):
             for example in entry.examples.all():
                 body += [example.text, example.notes, example.provider.name if example.provider else ""]
             documents[entry.pk] = search.Document(
-                heading=f"{entry.code} {entry.title}",
-                summary=search.plain(" ".join([entry.summary, *(c.name for c in entry.categories.all())])),
+                heading=" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all())]),
+                summary=search.plain(entry.summary),
                 body=search.plain(" ".join([*body, entry.references])),
             )
         return documents
@@ -189,9 +190,13 @@ def _text_ranks(query, connection):
     """{id: rank} of the published entries matching query's words; a higher rank is better."""
     if connection.vendor == "postgresql":
         tsquery = _postgres_query(query)
+        ranked = tsquery
+        if query.match_all and len(query.words) > 1:
+            # As on SQLite: the words side by side rank higher.
+            ranked = tsquery | SearchQuery(" ".join(query.words), config="english", search_type="phrase")
         # Normalisation 1 divides by the log of the document's length, so an
         # entry with many example replies does not win by size alone.
-        rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1))
+        rank = SearchRank(F("search_vector"), ranked, normalization=Value(1))
         matches = Code.objects.using(connection.alias).filter(search_vector=tsquery)
         return dict(matches.annotate(rank=rank).values_list("pk", "rank"))
     with connection.cursor() as cursor:

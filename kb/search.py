@@ -7,8 +7,8 @@ keeps the rest as words. The ranking itself lives in `CodeQuerySet.search()`.
 The word index is derived state, rebuilt explicitly (`Code.objects.rebuild_search_index()`),
 never in save() or signals, which `loaddata` skips. Each entry becomes one
 document of three weighted parts, the same on both databases:
-  heading  code and title                                  (PostgreSQL weight A)
-  summary  summary and category names                      (B)
+  heading  code, title and problem categories              (PostgreSQL weight A)
+  summary  summary                                         (B)
   body     causes, steps, example replies, their providers
            and the references                              (C)
 PostgreSQL keeps it as a tsvector column with a GIN index; SQLite, which has
@@ -215,31 +215,38 @@ def _family(token):
     return None
 
 
+# Words match standard and non-standard entries alike ("mailbox full" is in
+# the titles of 5.2.2, of Microsoft's 5.2.251 and of the list-only 422); the
+# standard entry is what a reader needs first, and the others link to it.
+STANDING_WEIGHT = {"rfc": 1.0, "registry": 0.8, "vendor": 0.8, "folklore": 0.7}
+
+
 def ranking(query, entries, text_ranks, related):
     """The ids of the entries for query, best first: the one place ranking lives.
 
-    entries: {id: code} of every published entry; text_ranks: {id: rank} of
-    those matching the words (higher is better); related: ids of the entries
-    related to those with the codes of the query.
+    entries: {id: (code, standing)} of every published entry; text_ranks:
+    {id: rank} of those matching the words (higher is better); related: ids
+    of the entries related to those with the codes of the query.
     1. the codes of the query, in its order (550 5.7.26: 5.7.26, then 550);
-    2. entries matching the words, by rank;
+    2. entries matching the words, by rank, standard codes first among
+       equals (STANDING_WEIGHT);
     3. entries related to the codes;
     4. for a code typed without an entry (5.1.99), its family (5.1.x).
     A family in the query (5.7.) keeps only its own codes, and alone lists
     them all. Ties go in code order.
     """
     exact = {code: n for n, code in enumerate(query.codes)}
-    known = set(entries.values())
+    known = {code for code, _ in entries.values()}
     nearby = [family_of(code) for code in query.typed if code not in known]
     listing = not (query.codes or query.words)
     keys = {}
-    for pk, code in entries.items():
+    for pk, (code, standing) in entries.items():
         if query.families and not any(family.matches(code) for family in query.families):
             continue
         if code in exact:
             tier = (exact[code], 0.0)
         elif pk in text_ranks:
-            tier = (len(exact), -text_ranks[pk])
+            tier = (len(exact), -text_ranks[pk] * STANDING_WEIGHT.get(standing, 1.0))
         elif pk in related:
             tier = (len(exact) + 1, 0.0)
         elif listing or any(family.matches(code) for family in nearby):
@@ -331,9 +338,16 @@ SQLITE_DROP = "DROP TABLE IF EXISTS kb_code_fts"
 
 
 def sqlite_match(words, match_all):
-    """An FTS5 query: each word a quoted string, so no input is FTS5 syntax."""
-    joiner = " AND " if match_all else " OR "
-    return joiner.join(f'"{word}"' for word in words)
+    """An FTS5 query: each word a quoted string, so no input is FTS5 syntax.
+
+    With every word required, the words as a phrase are added as an
+    alternative: bm25 sums over the query's phrases, so entries that have
+    the words side by side ("user unknown", as servers write it) rank higher.
+    """
+    if not match_all:
+        return " OR ".join(f'"{word}"' for word in words)
+    every_word = " AND ".join(f'"{word}"' for word in words)
+    return f'{every_word} OR "{" ".join(words)}"' if len(words) > 1 else every_word
 
 
 def sqlite_ranks(cursor, words, match_all, limit=-1):

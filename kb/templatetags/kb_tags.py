@@ -1,4 +1,5 @@
 import functools
+import html
 import re
 
 from django import template
@@ -97,27 +98,32 @@ def highlight(text, query):
     pattern = _terms_pattern(query.terms) if query else None
     if pattern is None:
         return escape(text)
+    # html.escape is what Django's escape() calls, without its lazy-string wrapper.
     pieces, end = [], 0
     for match in pattern.finditer(text):
-        pieces += [escape(text[end : match.start()]), format_html("<mark>{}</mark>", match.group())]
+        pieces += [html.escape(text[end : match.start()]), "<mark>", html.escape(match.group()), "</mark>"]
         end = match.end()
-    pieces.append(escape(text[end:]))
+    pieces.append(html.escape(text[end:]))
     return mark_safe("".join(pieces))
 
 
 @register.filter
 def excerpt(markdown_text, query, width=200):
     """A plain-text piece of a markdown summary around the first word of the query it contains."""
-    text = " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", markdown_text).split())
     pattern = _terms_pattern(query.terms) if query else None
-    match = pattern.search(text) if pattern else None
+    match = pattern.search(markdown_text) if pattern else None
+    # Only the window around the match is cleaned of markdown: summaries run to a few kilobytes.
     start = max(0, match.start() - width // 3) if match and match.end() > width else 0
+    text = _plain(markdown_text[start : start + 2 * width])
     if start:
-        start = text.find(" ", start) + 1
-    piece = text[start : start + width]
-    if start + width < len(text):
-        piece = piece[: piece.rfind(" ")] + " …"
-    return ("… " if start else "") + piece
+        text = "… " + text[text.find(" ") + 1 :]
+    if len(text) > width:
+        text = text[: text.rfind(" ", 0, width)] + " …"
+    return text
+
+
+def _plain(markdown_text):
+    return " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", markdown_text).split())
 
 
 # [text](target) keeps its text; emphasis, code and heading marks go.

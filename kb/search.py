@@ -48,7 +48,7 @@ _BASIC = re.compile(r"[1-5]\d\d")
 _BASIC_FAMILY = re.compile(r"([1-5])(\d?)[xX*]{1,2}")
 # 5726 or 57509: an enhanced code typed without its dots. The subject is one
 # digit (RFC 3463 §3 defines subjects 0 to 7), the rest is the detail.
-_LOOSE_ENHANCED = re.compile(r"([245])(\d)(\d{1,3})")
+_LOOSE_ENHANCED = re.compile(r"([245])([0-7])(\d{1,3})")
 # 550-5.7.26, the continuation form of a multi-line reply (RFC 5321 §4.2.1).
 _PAIR = re.compile(r"([1-5]\d\d)-(\S+)")
 _TOKEN_SEPARATORS = re.compile(r"[\s,;]+")
@@ -235,6 +235,8 @@ def ranking(query, entries, text_ranks, related):
     A family in the query (5.7.) keeps only its own codes, and alone lists
     them all. Ties go in code order.
     """
+    if not query:
+        return []
     exact = {code: n for n, code in enumerate(query.codes)}
     known = {code for code, _ in entries.values()}
     nearby = [family_of(code) for code in query.typed if code not in known]

@@ -1,0 +1,258 @@
+"""Search: reading what was typed, ranking, the word index, and the query table on the real content."""
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase
+
+from kb import search
+from kb.models import Cause, Code, ExampleReply, Provider, SearchWord
+from tests.helpers import KB_FIXTURES, make_code
+
+
+class ReadingCodesTests(SimpleTestCase):
+    def read(self, text):
+        query = search.read(text)
+        return query.codes, query.target
+
+    def test_an_enhanced_code_is_read_in_every_spelling(self):
+        for text in ["5.7.26", "5726", "5.07.026", "(5.7.26)", "#5.7.26", "5.7.26.", "code: 5.7.26"]:
+            with self.subTest(text=text):
+                self.assertEqual(self.read(text), (("5.7.26",), "5.7.26"))
+
+    def test_a_basic_and_enhanced_pair_puts_the_enhanced_code_first(self):
+        for text in ["550 5.7.26", "550-5.7.26", "550 5726", "smtp;550 5.7.26"]:
+            with self.subTest(text=text):
+                self.assertEqual(self.read(text), (("5.7.26", "550"), "5.7.26"))
+
+    def test_three_digits_are_the_basic_code_then_the_enhanced_code_without_dots(self):
+        self.assertEqual(self.read("550"), (("550", "5.5.0"), "550"))
+        self.assertEqual(self.read("571"), (("571", "5.7.1"), "571"))
+        self.assertEqual(self.read("101"), (("101",), "101"))
+
+    def test_vendor_codes_with_three_digit_details_are_codes(self):
+        self.assertEqual(self.read("5.7.509"), (("5.7.509",), "5.7.509"))
+        self.assertEqual(self.read("57509"), (("5.7.509",), "5.7.509"))
+
+    def test_an_x_class_means_every_class_and_points_at_no_single_entry(self):
+        self.assertEqual(self.read("X.7.26"), (("5.7.26", "4.7.26", "2.7.26"), None))
+
+    def test_a_family_is_a_prefix_not_a_code(self):
+        for text, prefix in [("5.7.", "5.7."), ("5.7", "5.7."), ("4.4.x", "4.4."), ("5.", "5."), ("5.x.x", "5.")]:
+            with self.subTest(text=text):
+                query = search.read(text)
+                self.assertEqual((query.codes, query.families), ((), (search.Family(prefix, "enhanced"),)))
+        self.assertEqual(search.read("55x").families, (search.Family("55", "basic"),))
+        self.assertEqual(search.read("5xx").families, (search.Family("5", "basic"),))
+
+    def test_words_are_lower_case_without_filler_or_repeats(self):
+        query = search.read("What does Mailbox FULL mean? mailbox")
+        self.assertEqual(query.words, ("mailbox", "full"))
+
+    def test_a_code_with_words_points_at_no_single_entry(self):
+        query = search.read("550 5.1.1 user unknown")
+        self.assertEqual((query.codes, query.words, query.target), (("5.1.1", "550"), ("user", "unknown"), None))
+
+    def test_a_question_about_one_code_still_points_at_it(self):
+        self.assertEqual(search.read("what does 550 mean").target, "550")
+
+    def test_numbers_that_are_no_codes_stay_words(self):
+        self.assertEqual(search.read("6.1.1").codes, ())
+        self.assertEqual(search.read("port 587 blocked").codes, ("587",))
+        self.assertEqual(search.read("123456").words, ("123456",))
+
+    def test_a_pasted_reply_line_keeps_only_its_first_words(self):
+        query = search.read("550-5.7.26 " + " ".join(f"word{n}" for n in range(40)))
+        self.assertEqual(query.codes, ("5.7.26", "550"))
+        self.assertEqual(len(query.words), search.MAX_WORDS)
+
+
+class RankingTests(SimpleTestCase):
+    ENTRIES = {
+        1: ("550", "rfc"),
+        2: ("5.7.26", "rfc"),
+        3: ("5.1.1", "rfc"),
+        4: ("5.1.2", "rfc"),
+        5: ("5.1.10", "vendor"),
+        6: ("422", "registry"),
+        7: ("4.2.2", "rfc"),
+    }
+
+    def rank(self, text, text_ranks=None, related=()):
+        ids = search.ranking(search.read(text), self.ENTRIES, text_ranks or {}, set(related))
+        return [self.ENTRIES[pk][0] for pk in ids]
+
+    def test_the_codes_come_first_in_the_order_typed_then_related_entries(self):
+        self.assertEqual(self.rank("550 5.7.26", related=[3]), ["5.7.26", "550", "5.1.1"])
+
+    def test_a_family_lists_only_itself_in_numeric_order(self):
+        self.assertEqual(self.rank("5.1."), ["5.1.1", "5.1.2", "5.1.10"])
+
+    def test_a_code_without_entry_brings_its_family(self):
+        self.assertEqual(self.rank("5.1.99"), ["5.1.1", "5.1.2", "5.1.10"])
+
+    def test_word_matches_follow_the_codes_best_first(self):
+        self.assertEqual(self.rank("550 mailbox", {7: 1.0, 3: 2.0}), ["550", "5.1.1", "4.2.2"])
+
+    def test_a_standard_entry_beats_a_list_only_one_of_equal_rank(self):
+        self.assertEqual(self.rank("mailbox full", {6: 1.0, 7: 1.0}), ["4.2.2", "422"])
+
+    def test_nothing_typed_finds_nothing(self):
+        self.assertEqual(self.rank(""), [])
+
+
+class ExcerptsOfTheIndexTests(SimpleTestCase):
+    def test_markdown_link_targets_are_no_words(self):
+        self.assertEqual(search.plain("See [5.1.1](/codes/5.1.1/)."), "See [5.1.1].")
+
+    def test_the_vocabulary_counts_entries_not_occurrences(self):
+        documents = [search.Document("550 Mailbox", "mailbox full", ""), search.Document("552", "Full full", "")]
+        self.assertEqual(search.vocabulary(documents), {"mailbox": 1, "full": 2})
+
+    def test_a_close_word_needs_a_close_spelling(self):
+        vocabulary = [("mailbox", 20), ("mailer", 3), ("security", 9)]
+        self.assertEqual(search.closest_word("mialbox", vocabulary, search.SPELLING_CUTOFF), "mailbox")
+        self.assertIsNone(search.closest_word("script", vocabulary, search.SPELLING_CUTOFF))
+
+
+class SearchIndexTests(TestCase):
+    """The word index is derived state: it must follow the entries on every path that changes them."""
+
+    def test_loading_the_fixtures_as_make_db_does_indexes_every_entry(self):
+        # `make db` runs exactly this loaddata; no separate step may be needed.
+        call_command("loaddata", *KB_FIXTURES, verbosity=0)
+        published = Code.objects.published()
+        self.assertGreater(published.count(), 0)
+        for entry in published:
+            with self.subTest(code=entry.code):
+                title_words = " ".join(search.read(entry.title).words[:4])
+                self.assertIn(entry, Code.objects.search(title_words))
+
+    def test_the_index_covers_causes_examples_and_their_providers(self):
+        entry = make_code("5.7.26", title="Authentication failed")
+        gmail = Provider.objects.create(slug="gmail", name="Gmail")
+        Cause.objects.create(code=entry, position=1, text="The sender has no **SPF** record.")
+        ExampleReply.objects.create(code=entry, position=1, text="550-5.7.26 unauthenticated", provider=gmail, source="x")
+        Code.objects.rebuild_search_index()
+        for words in ["spf", "unauthenticated", "gmail"]:
+            with self.subTest(words=words):
+                self.assertEqual(list(Code.objects.search(words)), [entry])
+
+    def test_an_entry_unpublished_before_the_rebuild_is_not_found(self):
+        make_code("5.2.2", title="Mailbox full", published=False)
+        Code.objects.rebuild_search_index()
+        self.assertFalse(Code.objects.search("mailbox full").exists())
+        self.assertFalse(Code.objects.search("5.2.2").exists())
+
+    def test_the_rebuild_command_indexes_entries_made_any_other_way(self):
+        make_code("5.2.2", title="Mailbox full")
+        self.assertFalse(Code.objects.search("mailbox").exists())
+        call_command("rebuild_search_index", verbosity=0, stdout=open("/dev/null", "w"))
+        self.assertTrue(Code.objects.search("mailbox").exists())
+
+    def test_the_vocabulary_holds_the_words_of_published_entries(self):
+        make_code("5.2.2", title="Mailbox full", summary="The quota is used up.")
+        make_code("5.1.1", title="Draft", summary="Secretword.", published=False)
+        Code.objects.rebuild_search_index()
+        words = set(SearchWord.objects.values_list("word", flat=True))
+        self.assertTrue({"mailbox", "full", "quota"} <= words)
+        self.assertNotIn("secretword", words)
+
+
+class RespellingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_code("5.2.2", title="Mailbox full", summary="The recipient's mailbox is over quota.")
+        make_code("5.1.1", title="Recipient unknown", summary="No such user at this domain.")
+        Code.objects.rebuild_search_index()
+
+    def test_a_mistyped_word_is_respelled_to_a_word_the_entries_use(self):
+        query = Code.objects.understand("mialbox ful")
+        self.assertEqual(query.words, ("mailbox", "full"))
+        self.assertEqual(dict(query.corrections), {"mialbox": "mailbox", "ful": "full"})
+        self.assertEqual(Code.objects.search(query).first().code, "5.2.2")
+
+    def test_words_that_match_are_left_alone(self):
+        query = Code.objects.understand("mailbox full")
+        self.assertEqual((query.words, query.corrections, query.match_all), (("mailbox", "full"), (), True))
+
+    def test_when_no_entry_has_every_word_any_word_may_match(self):
+        query = Code.objects.understand("mailbox unknown")
+        self.assertFalse(query.match_all)
+        self.assertEqual({c.code for c in Code.objects.search(query)}, {"5.2.2", "5.1.1"})
+
+    def test_a_word_far_from_every_word_finds_nothing(self):
+        self.assertFalse(Code.objects.search("xylophone").exists())
+
+
+# What support staff type, and the entry that must come first. Where two
+# entries are equally right (the transient and the permanent "mailbox full"),
+# either may lead: the databases' full-text ranks differ in small ways.
+QUERY_TABLE = [
+    # Codes, however they are typed
+    ("5726", "5.7.26"),
+    ("5.7.26", "5.7.26"),
+    ("550-5.7.26", "5.7.26"),
+    ("550 5.7.26", "5.7.26"),
+    ("5.07.026", "5.7.26"),
+    ("x.7.26", "5.7.26"),
+    ("550", "550"),
+    ("what does 550 mean", "550"),
+    ("5.1.1", "5.1.1"),
+    ("550 5.1.1 user unknown", "5.1.1"),
+    ("511", "511"),
+    ("5.1.10", "5.1.10"),
+    ("421 4.7.0", "4.7.0"),
+    ("#4.4.7", "4.4.7"),
+    ("4.4.316", "4.4.316"),
+    ("5.7.509", "5.7.509"),
+    ("57509", "5.7.509"),
+    # Families, and a code without an entry (its family comes instead)
+    ("5.7.", "5.7.0"),
+    ("4.4.x", "4.4.0"),
+    ("5xx", "500"),
+    ("5.1.99", "5.1.0"),
+    # Words
+    ("mailbox full", {"5.2.2", "4.2.2"}),
+    ("greylisting", "4.7.1"),
+    ("greylisted try again later", "4.7.1"),
+    ("sender policy framework", "5.7.23"),
+    ("spf fail", "5.7.23"),
+    ("reverse dns", "5.7.25"),
+    ("mail loop", "5.4.6"),
+    ("message expired", "4.4.7"),
+    ("too many recipients", {"4.5.3", "5.5.3"}),
+    ("starttls", "538"),
+    # Provider names
+    ("gmail spf", "5.7.27"),
+    ("yahoo", "5.7.9"),
+    ("microsoft internal senders", "5.7.12"),
+    # Typos
+    ("mialbox ful", {"5.2.2", "4.2.2"}),
+    ("greylistng", "4.7.1"),
+    ("mail looop", "5.4.6"),
+]
+
+
+class QueryTableTests(TestCase):
+    """The first result for each query of the table, on the published knowledge base."""
+
+    fixtures = KB_FIXTURES
+
+    def test_every_query_of_the_table_finds_its_entry_first(self):
+        self.assertGreaterEqual(len(QUERY_TABLE), 30)
+        for text, expected in QUERY_TABLE:
+            with self.subTest(query=text):
+                first = Code.objects.search(text).first()
+                self.assertIsNotNone(first, f"nothing found for {text!r}")
+                self.assertIn(first.code, {expected} if isinstance(expected, str) else expected)
+
+    def test_every_entry_is_found_first_by_its_code_however_it_is_typed(self):
+        for entry in Code.objects.published():
+            spellings = [entry.code, f" {entry.code} ", f"({entry.code})"]
+            if entry.kind == "enhanced":
+                klass, subject, detail = entry.code.split(".")
+                spellings += [f"{klass}.0{subject}.{detail}", *(f"{basic} {entry.code}" for basic in ("550", "421"))]
+                if len(detail) > 1:  # 5.5.0 without dots is the basic code 550
+                    spellings.append(f"{klass}{subject}{detail}")
+            for text in spellings:
+                with self.subTest(query=text):
+                    self.assertEqual(Code.objects.search(text).first(), entry)

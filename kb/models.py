@@ -194,9 +194,11 @@ def _text_ranks(query, connection):
         if query.match_all and len(query.words) > 1:
             # As on SQLite: the words side by side rank higher.
             ranked = tsquery | SearchQuery(" ".join(query.words), config="english", search_type="phrase")
-        # Normalisation 1 divides by the log of the document's length, so an
-        # entry with many example replies does not win by size alone.
-        rank = SearchRank(F("search_vector"), ranked, normalization=Value(1))
+        # Cover density (ts_rank_cd) rewards the words close together, as a
+        # title or a reply line has them; plain ts_rank adds up every scattered
+        # mention, so long entries won on "spf check failed" over the entry
+        # titled so. Normalisation 1 divides by the log of the length.
+        rank = SearchRank(F("search_vector"), ranked, normalization=Value(1), cover_density=True)
         matches = Code.objects.using(connection.alias).filter(search_vector=tsquery)
         return dict(matches.annotate(rank=rank).values_list("pk", "rank"))
     with connection.cursor() as cursor:

@@ -127,7 +127,7 @@ class EntryPaginator(Paginator):
     """
 
     def __init__(self, entries, per_page, fields):
-        self.rows = entries.model.objects.only(*fields)
+        self.rows = entries.model.objects.only(*fields).order_by()
         super().__init__(list(entries.values_list("pk", flat=True)), per_page)
 
     def _get_page(self, ids, number, paginator):

@@ -100,31 +100,43 @@ class CodeQuerySet(models.QuerySet):
         Every word must match. When that finds nothing, words the entries
         never use are respelled to the closest word they do use (a typo:
         "mialbox ful"); when that still finds nothing, any word may match.
+        The matches found on the way go with the query, for search().
         """
         query = search.read(q)
-        connection = connections[self.db]
-        if not query.words or _has_text_match(query, connection):
+        if not query.words:
             return query
+        connection = connections[self.db]
+        matches = _text_matches(query, connection)
+        if matches:
+            return query.matching(matches)
         respelled = query.respelled(SearchWord.objects.using(self.db).respellings(query.words))
-        if respelled.corrections and _has_text_match(respelled, connection):
-            return respelled
-        return respelled.with_any_word()
+        matches = _text_matches(respelled, connection) if respelled.corrections else {}
+        if matches:
+            return respelled.matching(matches)
+        respelled = respelled.with_any_word()
+        return respelled.matching(_text_matches(respelled, connection))
 
     def search(self, q):
         """Published entries for q (text, or a kb.search.Query from understand()), best first.
 
         The ranking itself is kb.search.ranking(), in Python, so that it is the
         same on every database; the databases only say which entries match
-        q's words and how well. The ranking runs here, in three small
+        q's words and how well. The ranking runs here, in at most three small
         queries; the queryset returned keeps its order through further filters.
         """
         query = q if isinstance(q, search.Query) else self.understand(q)
         if not query:
             return self.none()
         connection = connections[self.db]
-        published = self.model.objects.using(self.db).published()
-        entries = {pk: (code, standing) for pk, code, standing in published.values_list("pk", "code", "standing")}
-        text_ranks = _text_ranks(query, connection) if query.words else {}
+        matches = {}
+        if query.words:
+            matches = query.matches if query.matches is not None else _text_matches(query, connection)
+        if query.codes or query.families:
+            published = self.model.objects.using(self.db).published()
+            entries = {pk: (code, standing) for pk, code, standing in published.values_list("pk", "code", "standing")}
+        else:
+            entries = {pk: (code, standing) for pk, (code, standing, _) in matches.items()}
+        text_ranks = {pk: rank for pk, (_, _, rank) in matches.items()}
         ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
         return self.published().filter(pk__in=ids).order_by(_in_order_of(ids, connection))
 
@@ -186,8 +198,8 @@ class CodeQuerySet(models.QuerySet):
         return self.get(code=code)
 
 
-def _text_ranks(query, connection):
-    """{id: rank} of the published entries matching query's words; a higher rank is better."""
+def _text_matches(query, connection):
+    """{id: (code, standing, rank)} of the published entries matching query's words; a higher rank is better."""
     if connection.vendor == "postgresql":
         tsquery = _postgres_query(query)
         ranked = tsquery
@@ -199,10 +211,12 @@ def _text_ranks(query, connection):
         # mention, so long entries won on "spf check failed" over the entry
         # titled so. Normalisation 1 divides by the log of the length.
         rank = SearchRank(F("search_vector"), ranked, normalization=Value(1), cover_density=True)
-        matches = Code.objects.using(connection.alias).filter(search_vector=tsquery)
-        return dict(matches.annotate(rank=rank).values_list("pk", "rank"))
-    with connection.cursor() as cursor:
-        return search.sqlite_ranks(cursor, query.words, query.match_all)
+        matches = Code.objects.using(connection.alias).published().filter(search_vector=tsquery)
+        rows = matches.annotate(rank=rank).values_list("pk", "code", "standing", "rank")
+    else:
+        with connection.cursor() as cursor:
+            rows = search.sqlite_matches(cursor, query.words, query.match_all)
+    return {pk: (code, standing, rank) for pk, code, standing, rank in rows}
 
 
 def _in_order_of(ids, connection):
@@ -211,13 +225,6 @@ def _in_order_of(ids, connection):
     if connection.vendor == "postgresql":
         return RawSQL('array_position(%s::bigint[], "kb_code"."id")', [list(ids)])
     return RawSQL("""instr(%s, ',' || "kb_code"."id" || ',')""", ["," + ",".join(map(str, ids)) + ","])
-
-
-def _has_text_match(query, connection):
-    if connection.vendor == "postgresql":
-        return Code.objects.using(connection.alias).filter(search_vector=_postgres_query(query)).exists()
-    with connection.cursor() as cursor:
-        return bool(search.sqlite_ranks(cursor, query.words, query.match_all, limit=1))
 
 
 def _postgres_query(query):

@@ -19,7 +19,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from kb import codes
 
@@ -87,6 +87,8 @@ class Query:
     words: everything else, lower case, for full-text search.
     corrections: {typed: used} when words were respelled to find anything.
     match_all: whether every word must match (False: any word may, best first).
+    matches: the entries the words match, {id: (code, standing, rank)}, when
+        CodeQuerySet.understand() has looked them up (None when not yet).
     """
 
     text: str = ""
@@ -97,6 +99,7 @@ class Query:
     words: tuple = ()
     corrections: tuple = ()
     match_all: bool = True
+    matches: dict | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self):
         return bool(self.codes or self.families or self.words)
@@ -110,10 +113,13 @@ class Query:
         if not corrections:
             return self
         words = tuple(dict.fromkeys(corrections.get(word, word) for word in self.words))
-        return replace(self, words=words, corrections=tuple(corrections.items()))
+        return replace(self, words=words, corrections=tuple(corrections.items()), matches=None)
 
     def with_any_word(self):
-        return replace(self, match_all=False)
+        return replace(self, match_all=False, matches=None)
+
+    def matching(self, matches):
+        return replace(self, matches=matches)
 
 
 def read(text):
@@ -352,14 +358,16 @@ def sqlite_match(words, match_all):
     return f'{every_word} OR "{" ".join(words)}"' if len(words) > 1 else every_word
 
 
-def sqlite_ranks(cursor, words, match_all, limit=-1):
-    """{kb_code.id: rank} of the entries matching words, by bm25 with the column weights; higher is better."""
+def sqlite_matches(cursor, words, match_all):
+    """(kb_code.id, code, standing, rank) of the published entries matching words,
+    ranked by bm25 with the column weights, negated so that higher is better."""
     weights = ", ".join(map(str, SQLITE_COLUMN_WEIGHTS))
     cursor.execute(
-        f"SELECT rowid, -bm25(kb_code_fts, {weights}) FROM kb_code_fts WHERE kb_code_fts MATCH %s LIMIT %s",
-        [sqlite_match(words, match_all), limit],
+        f"SELECT c.id, c.code, c.standing, -bm25(kb_code_fts, {weights}) FROM kb_code_fts "
+        "JOIN kb_code c ON c.id = kb_code_fts.rowid WHERE kb_code_fts MATCH %s AND c.published",
+        [sqlite_match(words, match_all)],
     )
-    return dict(cursor.fetchall())
+    return cursor.fetchall()
 
 
 def sqlite_write(cursor, documents):

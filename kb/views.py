@@ -11,11 +11,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 
 from kb import codes, ratelimit, search
-from kb.filters import CodeFilter, EntryPaginator
+from kb.filters import MAX_QUERY_LENGTH, CodeFilter, EntryPaginator
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Category, Code, SearchWord
 
+# Ranked results carry an excerpt each, and the first few are the ones that
+# matter; plain lists of codes and titles show more at a time.
+RESULTS_PER_PAGE = 10
 PAGE_SIZE = 20
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
@@ -39,6 +42,14 @@ def home(request):
 
 
 def code_list(request):
+    # A search for one code, however written (5726, 550 5.7.26), goes straight
+    # to its entry: half of all searches, so before any filter is built.
+    target = search.read(request.GET.get("q", "")[:MAX_QUERY_LENGTH]).target
+    target_found = bool(target) and Code.objects.published().filter(code=target).exists()
+    narrowed = any(value for name, value in request.GET.items() if name not in ("q", "page"))
+    if target_found and not narrowed:
+        return redirect("code_detail", target)
+
     filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
     if not filterset.is_valid():
         # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
@@ -46,19 +57,18 @@ def code_list(request):
         return render(request, "kb/code_list.html", context)
 
     query = filterset.form.cleaned_data["q"] or search.Query()
-    narrowed = any(value for name, value in filterset.form.cleaned_data.items() if name != "q")
-    target_found = bool(query.target) and Code.objects.published().filter(code=query.target).exists()
-    if target_found and not narrowed:
-        return redirect("code_detail", query.target)
-
-    page = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title", "summary"]).get_page(request.GET.get("page"))
+    if query.words:
+        paginator = EntryPaginator(filterset.qs, RESULTS_PER_PAGE, ["code", "title", "summary"])
+    else:
+        paginator = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title"])
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "query": query,
         "q": query.text,
         "page": page,
         "narrowed": narrowed,
-        "missing_code": query.target if query.target and not target_found else None,
+        "missing_code": target if target and not target_found else None,
     }
     if not page.object_list and query:
         context["close_codes"] = Code.objects.close_to(query.text)

@@ -108,11 +108,10 @@ class SearchPageTests(TestCase):
         self.assertContains(response, 'data-focus-key="/"')
 
     def test_a_word_search_costs_a_fixed_number_of_queries(self):
-        # understand (1), ranking: entries, word ranks (2), the page's ids and rows (2),
-        # the category and provider options (2).
-        with self.assertNumQueries(7):
+        # The matching entries (1), the page's ids and rows (2), the category and provider options (2).
+        with self.assertNumQueries(5):
             self.get(q="mailbox full")
-        # Codes add one query for the related entries; the words' query goes.
+        # Codes: the published codes and the related entries (2) instead of the matches.
         with self.assertNumQueries(6):
             self.get(q="5.2.2 4.2.2")
         with self.assertNumQueries(1):
@@ -153,8 +152,8 @@ class SearchApiTests(TestCase):
         self.assertIn("class", response.json()["errors"])
 
     def test_a_search_costs_a_fixed_number_of_queries(self):
-        # understand (1), ranking: entries, word ranks (2), the page's ids and rows (2).
-        with self.assertNumQueries(5):
+        # The matching entries (1), the page's ids and rows (2).
+        with self.assertNumQueries(3):
             self.get(q="mailbox full")
         with self.assertNumQueries(2):
             self.get()

@@ -97,9 +97,10 @@ class CodeQuerySet(models.QuerySet):
     def understand(self, q):
         """Read q (kb.search.read) and settle how its words are matched.
 
-        Every word must match. When that finds nothing, words the entries
-        never use are respelled to the closest word they do use (a typo:
-        "mialbox ful"); when that still finds nothing, any word may match.
+        Every word must match. When that finds nothing, in a short query of
+        words alone, words the entries never use are respelled to the closest
+        word they do use (a typo: "mialbox ful"); when that still finds
+        nothing, any word may match.
         The matches found on the way go with the query, for search().
         """
         query = search.read(q)
@@ -109,12 +110,13 @@ class CodeQuerySet(models.QuerySet):
         matches = _text_matches(query, connection)
         if matches:
             return query.matching(matches)
-        respelled = query.respelled(SearchWord.objects.using(self.db).respellings(query.words))
-        matches = _text_matches(respelled, connection) if respelled.corrections else {}
-        if matches:
-            return respelled.matching(matches)
-        respelled = respelled.with_any_word()
-        return respelled.matching(_text_matches(respelled, connection))
+        if query.may_respell:
+            query = query.respelled(SearchWord.objects.using(self.db).respellings(query.words))
+            matches = _text_matches(query, connection) if query.corrections else {}
+            if matches:
+                return query.matching(matches)
+        query = query.with_any_word()
+        return query.matching(_text_matches(query, connection))
 
     def search(self, q):
         """Published entries for q (text, or a kb.search.Query from understand()), best first.
@@ -154,7 +156,8 @@ class CodeQuerySet(models.QuerySet):
 
         Runs after loaddata (kb's loaddata command calls it), after every save
         in the admin, and from `manage.py rebuild_search_index`. It reads all
-        entries in six queries and writes them in one statement per database.
+        entries in six queries, writes the index in one statement and the
+        vocabulary anew, in one transaction.
         """
         documents = self.model.objects.using(self.db).published().search_documents()
         words = search.vocabulary(documents.values())
@@ -183,7 +186,7 @@ class CodeQuerySet(models.QuerySet):
             for example in entry.examples.all():
                 body += [example.text, example.notes, example.provider.name if example.provider else ""]
             documents[entry.pk] = search.Document(
-                heading=" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all())]),
+                heading=search.plain(" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all())])),
                 summary=search.plain(entry.summary),
                 body=search.plain(" ".join([*body, entry.references])),
             )

@@ -1,8 +1,9 @@
 """What a search box query means, and how entries are indexed for words.
 
-`read(text)` is pure: it finds the codes in what a support person typed,
-however they wrote them (5726, 5.7.26, 550-5.7.26, 550 5.7.26, 5.7.), and
-keeps the rest as words. The ranking itself lives in `CodeQuerySet.search()`.
+`read(text)` finds the codes in what a support person typed, however they
+wrote them (5726, 5.7.26, 550-5.7.26, 550 5.7.26, 5.7.), and keeps the rest
+as words; `ranking()` orders the entries for it. Both are pure Python, the
+same on every database; `CodeQuerySet.search()` feeds them from the database.
 
 The word index is derived state, rebuilt explicitly (`Code.objects.rebuild_search_index()`),
 never in save() or signals, which `loaddata` skips. Each entry becomes one
@@ -26,6 +27,10 @@ from kb import codes
 # Longer input is a pasted bounce, which /analyze/ reads properly; a search
 # box only needs the first few words of it.
 MAX_WORDS = 12
+# Words are respelled only in a short query of words alone ("mialbox ful");
+# in a pasted reply line the codes carry the meaning and unknown words are
+# names and hosts, not typos.
+MAX_RESPELLED_WORDS = 4
 
 # Words that say nothing about which entry is meant ("what does 550 mean").
 # PostgreSQL's english configuration drops most of them anyway; dropping
@@ -56,6 +61,7 @@ _PUNCTUATION = "\"'()[]{}<>:!?#"
 _WORD = re.compile(r"[^\W_]+")
 _PLAIN_WORD = re.compile(r"[^\W\d_][^\W_]{2,}")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_DOTTED_WORDS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class Query:
         enhanced pair, points at; the search page may go straight to it.
     families: prefixes that restrict the results (5.7. lists only 5.7.x).
     words: everything else, lower case, for full-text search.
-    corrections: {typed: used} when words were respelled to find anything.
+    corrections: (typed, used) pairs when words were respelled to find anything.
     match_all: whether every word must match (False: any word may, best first).
     matches: the entries the words match, {id: (code, standing, rank)}, when
         CodeQuerySet.understand() has looked them up (None when not yet).
@@ -108,6 +114,10 @@ class Query:
     def terms(self):
         """The words and codes a result may show highlighted."""
         return self.words + self.codes
+
+    @property
+    def may_respell(self):
+        return not self.codes and len(self.words) <= MAX_RESPELLED_WORDS
 
     def respelled(self, corrections):
         if not corrections:
@@ -143,6 +153,8 @@ def read(text):
             targets.append(target)
         elif family:
             families.append(family)
+        elif "@" in token or "://" in token:
+            pass  # an address or a link in a pasted reply says nothing about the code
         else:
             words.extend(word for word in _WORD.findall(token.lower()) if len(word) > 1 and word not in STOP_WORDS)
         i += 1
@@ -276,8 +288,15 @@ class Document:
 
 
 def plain(text):
-    """Markdown as words: link targets (/codes/5.1.1/) are no words a reader searches for."""
-    return _MARKDOWN_LINK_TARGET.sub("]", text)
+    """Text as words for the index.
+
+    Markdown link targets (/codes/5.1.1/) are no words a reader searches for.
+    A dot between letters splits words: PostgreSQL's parser would keep
+    gmail.com or RESOLVER.ADR.RecipNotFound as one token, which "gmail" or
+    "recipnotfound" never matches (SQLite's tokenizer splits them anyway).
+    Codes keep their dots: they have digits around them.
+    """
+    return _DOTTED_WORDS.sub(" ", _MARKDOWN_LINK_TARGET.sub("]", text))
 
 
 def vocabulary(documents):

@@ -59,6 +59,10 @@ class ReadingCodesTests(SimpleTestCase):
         self.assertEqual(search.read("port 587 blocked").codes, ("587",))
         self.assertEqual(search.read("123456").words, ("123456",))
 
+    def test_addresses_and_links_in_a_pasted_reply_are_no_words(self):
+        query = search.read("550 5.1.1 <bob@example.org>: see https://support.example/x user unknown")
+        self.assertEqual(query.words, ("see", "user", "unknown"))
+
     def test_a_pasted_reply_line_keeps_only_its_first_words(self):
         query = search.read("550-5.7.26 " + " ".join(f"word{n}" for n in range(40)))
         self.assertEqual(query.codes, ("5.7.26", "550"))
@@ -102,6 +106,9 @@ class RankingTests(SimpleTestCase):
 class ExcerptsOfTheIndexTests(SimpleTestCase):
     def test_markdown_link_targets_are_no_words(self):
         self.assertEqual(search.plain("See [5.1.1](/codes/5.1.1/)."), "See [5.1.1].")
+
+    def test_dotted_names_are_split_into_words_but_codes_are_not(self):
+        self.assertEqual(search.plain("RESOLVER.ADR.RecipNotFound at gmail.com: 5.1.1"), "RESOLVER ADR RecipNotFound at gmail com: 5.1.1")
 
     def test_the_vocabulary_counts_entries_not_occurrences(self):
         documents = [search.Document("550 Mailbox", "mailbox full", ""), search.Document("552", "Full full", "")]
@@ -178,6 +185,10 @@ class RespellingTests(TestCase):
         query = Code.objects.understand("mailbox unknown")
         self.assertFalse(query.match_all)
         self.assertEqual({c.code for c in Code.objects.search(query)}, {"5.2.2", "5.1.1"})
+
+    def test_a_pasted_reply_line_is_not_respelled(self):
+        query = Code.objects.understand("554 5.7.1 <bob@example.com>: mailbox ful")
+        self.assertEqual((query.words, query.corrections, query.match_all), (("mailbox", "ful"), (), False))
 
     def test_a_word_far_from_every_word_finds_nothing(self):
         self.assertFalse(Code.objects.search("xylophone").exists())

@@ -4,9 +4,9 @@ from operator import or_
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,15 +67,17 @@ class Provider(models.Model):
         return (self.slug,)
 
 
-# codes.sort_key in SQL: class, basic before enhanced, then numerically.
-# Subjects are one digit (RFC 3463 §3 defines 0 to 7), so an enhanced code's
-# first three characters hold class and subject, and a shorter detail is a
-# smaller number: 5.1.2 before 5.1.10.
+# codes.sort_key in SQL: class, basic before enhanced (a basic code has three
+# characters, an enhanced one at least five), then numerically. Subjects are
+# one digit (RFC 3463 §3 defines 0 to 7), so an enhanced code's first three
+# characters hold class and subject, and a shorter detail is a smaller
+# number: 5.1.2 before 5.1.10. Plain SQL that SQLite and PostgreSQL share:
+# the same ORM expressions cost every list of codes half a millisecond more.
 CODE_ORDER = [
-    Substr("code", 1, 1),
-    Case(When(code__contains=".", then=Value(1)), default=Value(0)),
-    Substr("code", 1, 3),
-    Length("code"),
+    RawSQL("substr(kb_code.code, 1, 1)", ()),
+    RawSQL("length(kb_code.code) > 3", ()),
+    RawSQL("substr(kb_code.code, 1, 3)", ()),
+    RawSQL("length(kb_code.code)", ()),
     "code",
 ]
 

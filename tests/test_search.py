@@ -1,5 +1,6 @@
 """Search: reading what was typed, ranking, the word index, and the query table on the real content."""
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
@@ -149,6 +150,19 @@ class SearchIndexTests(TestCase):
         self.assertFalse(Code.objects.search("mailbox full").exists())
         self.assertFalse(Code.objects.search("5.2.2").exists())
 
+    def test_saving_in_the_admin_rebuilds_the_index(self):
+        entry = make_code("5.2.2", title="Old title")
+        Code.objects.rebuild_search_index()
+        self.client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+        data = {"code": "5.2.2", "title": "Mailbox full", "standing": "rfc", "summary": "Over quota.",
+                "references": "RFC 3463 §3.3", "published": "on"}
+        for prefix in ("causes", "steps", "examples"):
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        response = self.client.post(f"/admin/kb/code/{entry.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(list(Code.objects.search("mailbox full")), [entry])
+        self.assertFalse(Code.objects.search("old title").exists())
+
     def test_the_rebuild_command_indexes_entries_made_any_other_way(self):
         make_code("5.2.2", title="Mailbox full")
         self.assertFalse(Code.objects.search("mailbox").exists())
@@ -162,6 +176,14 @@ class SearchIndexTests(TestCase):
         words = set(SearchWord.objects.values_list("word", flat=True))
         self.assertTrue({"mailbox", "full", "quota"} <= words)
         self.assertNotIn("secretword", words)
+
+
+class CodeOrderTests(TestCase):
+    def test_lists_go_by_class_basic_before_enhanced_then_numerically(self):
+        for code in ["5.1.10", "550", "5.1.2", "4.2.2", "101", "5.7.509", "452", "5.7.26"]:
+            make_code(code, standing=Code.Standing.FOLKLORE if code == "101" else Code.Standing.RFC)
+        listed = list(Code.objects.in_code_order().values_list("code", flat=True))
+        self.assertEqual(listed, ["101", "452", "4.2.2", "550", "5.1.2", "5.1.10", "5.7.26", "5.7.509"])
 
 
 class RespellingTests(TestCase):

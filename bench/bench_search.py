@@ -3,9 +3,14 @@
 
 Loads the fixtures into a database (a fresh SQLite file by default, or the
 PostgreSQL database of --database-url), serves it with gunicorn as production
-does, measures /healthz and then a rotating mix of real-looking searches, and
+does, measures /healthz and a rotating mix of real-looking searches, and
 fails unless search keeps p99 <= 100 ms and reaches 15% of /healthz's
 requests per second in the same run. Needs wrk (Debian: apt-get install wrk).
+
+The two take turns for --rounds rounds and each one's best round counts, as
+in bench_parse.py: on a machine shared with other work, one long run of each
+measures the neighbours as much as the server. The p99 is the median of the
+search rounds' p99s.
 """
 
 import argparse
@@ -15,6 +20,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -85,7 +91,8 @@ end
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL database to load and serve (default: a fresh SQLite file)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per round and side (default 4)")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
 
@@ -114,25 +121,38 @@ def main():
         for path in paths:  # warm both workers' caches and check every search answers
             check(base + path)
         run_wrk(base + "/healthz", 2, args.connections)
-        health = run_wrk(base + "/healthz", args.duration, args.connections)
         run_wrk(base + "/codes/", 2, args.connections, lua)
-        searches = run_wrk(base + "/codes/", args.duration, args.connections, lua)
+        health_rounds, search_rounds = [], []
+        for _ in range(args.rounds):
+            health_rounds.append(run_wrk(base + "/healthz", args.duration, args.connections))
+            search_rounds.append(run_wrk(base + "/codes/", args.duration, args.connections, lua))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    health = max(health_rounds, key=lambda result: result["rps"])
+    searches = {
+        **max(search_rounds, key=lambda result: result["rps"]),
+        "p99": statistics.median(result["p99"] for result in search_rounds),
+        "errors": "; ".join(result["errors"] for result in search_rounds if result["errors"]),
+    }
+
     ratio = searches["rps"] / health["rps"] if health["rps"] else 0.0
     label = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print(f"bench_search on {label}: {len(paths)} search URLs, {args.connections} connections, 2 gunicorn workers")
-    print(f"  /healthz  {health['rps']:9.1f} requests/s   p99 {health['p99']:7.1f} ms")
-    print(f"  search    {searches['rps']:9.1f} requests/s   p99 {searches['p99']:7.1f} ms")
+    print(
+        f"bench_search on {label}: {len(paths)} search URLs, {args.connections} connections, 2 gunicorn workers, "
+        f"best of {args.rounds} rounds of {args.duration} s each"
+    )
+    print(f"  /healthz  {health['rps']:9.1f} requests/s   rounds: {_rounds(health_rounds)}")
+    print(f"  search    {searches['rps']:9.1f} requests/s   rounds: {_rounds(search_rounds)}")
+    print(f"  search p99 (median of rounds) {searches['p99']:.1f} ms")
     print(f"  ratio     {ratio:9.1%} of /healthz (target >= {MIN_RATIO:.0%}); p99 target <= {MAX_P99_MS:.0f} ms")
     failures = []
     if searches["p99"] > MAX_P99_MS:
         failures.append(f"search p99 {searches['p99']:.1f} ms > {MAX_P99_MS:.0f} ms")
     if ratio < MIN_RATIO:
         failures.append(f"search reaches {ratio:.1%} of /healthz's requests/s < {MIN_RATIO:.0%}")
-    for result in (health, searches):
+    for result in (*health_rounds, *search_rounds):
         if result["errors"]:
             failures.append(f"{result['url']}: {result['errors']}")
     if failures:
@@ -140,6 +160,10 @@ def main():
         return 1
     print("OK: both targets met")
     return 0
+
+
+def _rounds(results):
+    return ", ".join(f"{result['rps']:.0f}/s p99 {result['p99']:.0f} ms" for result in results)
 
 
 def prepare_database(env, fresh_sqlite):

@@ -419,13 +419,14 @@ class SearchWordQuerySet(models.QuerySet):
     def _candidates(self, word, cutoff):
         """(word, entries) pairs that may be close enough to word.
 
-        A mistyped word nearly always keeps its first or its last letter
-        right; asking for one of them leaves a few percent of the vocabulary
-        for difflib to compare.
+        A mistyped word nearly always keeps its first two or its last two
+        letters right (one for a short word: "ful"); asking for either leaves
+        a few percent of the vocabulary for difflib to compare.
         """
         shortest, longest = search.length_bounds(len(word), cutoff)
+        end = 2 if len(word) > 3 else 1
         candidates = self.annotate(length=Length("word")).filter(
-            Q(word__startswith=word[0]) | Q(word__endswith=word[-1]), length__range=(shortest, longest)
+            Q(word__startswith=word[:end]) | Q(word__endswith=word[-end:]), length__range=(shortest, longest)
         )
         if connections[self.db].vendor != "postgresql":
             return candidates.values_list("word", "entries")

@@ -17,3 +17,40 @@ def make_code(code, title="A title", standing=Code.Standing.RFC, **fields):
 def page_text(response):
     """The response body with runs of whitespace collapsed, for asserting on wrapped prose."""
     return " ".join(response.content.decode().split())
+
+
+# The inlines of the entry change form: prefix, related name, fields.
+ENTRY_INLINES = [
+    ("causes", ["position", "text"]),
+    ("steps", ["position", "text", "audience"]),
+    ("examples", ["position", "text", "provider", "source", "notes"]),
+]
+
+
+def entry_change_form(entry, changes=None):
+    """What the admin's change form of entry posts when saved unchanged, with changes
+    ({"title": …, "causes-0-text": …, "steps-1-DELETE": "on"}) applied."""
+    data = {"code": entry.code, "title": entry.title, "standing": entry.standing, "summary": entry.summary,
+            "references": entry.references, "categories": [c.pk for c in entry.categories.all()],
+            "related": [c.pk for c in entry.related.all()]}
+    if entry.published:
+        data["published"] = "on"
+    for prefix, fields in ENTRY_INLINES:
+        items = list(getattr(entry, prefix).order_by("position"))
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(len(items)),
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        for n, item in enumerate(items):
+            data.update({f"{prefix}-{n}-id": item.pk, f"{prefix}-{n}-code": entry.pk})
+            for name in fields:
+                value = getattr(item, f"{name}_id" if name == "provider" else name)
+                data[f"{prefix}-{n}-{name}"] = "" if value is None else value
+    data.update(changes or {})
+    return data
+
+
+def add_inline(data, prefix, **fields):
+    """Add a new item to a change form built by entry_change_form."""
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
+    data.update({f"{prefix}-{n}-{name}": value for name, value in fields.items()})
+    return data

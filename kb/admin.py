@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -10,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-import reversion
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -145,6 +145,7 @@ class KeepsHistory(VersionAdmin):
             except RevertError as error:
                 self.message_user(request, f"Nothing was reverted: {error}", messages.ERROR)
             else:
+                obj.refresh_from_db()
                 self.message_user(request, f"“{obj}”: {comment}")
             return redirect(_admin_url(obj, "history"))
         context = {

@@ -54,3 +54,21 @@ def add_inline(data, prefix, **fields):
     data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
     data.update({f"{prefix}-{n}-{name}": value for name, value in fields.items()})
     return data
+
+
+def admin_form_data(response):
+    """What submitting the admin change form in response unchanged would post."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if isinstance(value, list):
+                data[field.html_name] = [str(v) for v in value]
+            elif value is True:
+                data[field.html_name] = "on"
+            elif value not in (None, False):
+                data[field.html_name] = str(value)
+    return data

@@ -9,7 +9,7 @@ from reversion.models import Revision, Version
 
 from kb import history
 from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
-from tests.helpers import KB_FIXTURES, add_inline, entry_change_form, make_code, page_text
+from tests.helpers import KB_FIXTURES, add_inline, admin_form_data, entry_change_form, make_code, page_text
 
 SUMMARY = "The address does not exist.\nCheck its spelling.\nAsk the recipient for another one."
 
@@ -104,6 +104,16 @@ class EntryHistoryTests(TestCase):
         self.assertRedirects(self.client.get(f"/admin/kb/examplereply/{example.pk}/history/"),
                              f"/admin/kb/code/{self.entry.pk}/history/")
 
+    def test_an_example_moved_to_another_entry_leaves_the_history_of_both(self):
+        other = make_code("5.1.2", title="Bad destination system address")
+        example = self.entry.examples.get()
+        data = {"code": other.pk, "position": "1", "text": example.text, "provider": self.gmail.pk,
+                "source": example.source, "notes": ""}
+        self.client.post(f"/admin/kb/examplereply/{example.pk}/change/", data)
+        self.assertIn("<strong>Example reply 1</strong> removed", page_text(self.history_page()))
+        other_history = self.client.get(f"/admin/kb/code/{other.pk}/history/")
+        self.assertIn("<strong>Example reply 1</strong> added", page_text(other_history))
+
     def test_reverting_shows_what_would_change_and_changes_nothing_until_confirmed(self):
         self.edit({"title": "Recipient address does not exist"})
         before = self.versions()[-1]
@@ -186,11 +196,17 @@ class EntryHistoryTests(TestCase):
         self.assertContains(older, history.BEFORE_FIRST_EDIT)
         self.assertNotContains(older, "Title 0")
 
-    def test_a_deleted_entry_can_be_recovered(self):
+    def test_a_deleted_entry_can_be_recovered_with_its_parts(self):
         response = self.client.post(f"/admin/kb/code/{self.entry.pk}/delete/", {"post": "yes"})
         self.assertEqual(response.status_code, 302)
         self.assertFalse(Code.objects.filter(pk=self.entry.pk).exists())
         self.assertContains(self.client.get("/admin/kb/code/recover/"), "Bad destination mailbox")
+        # django-reversion's recover page: the entry's change form as it was, saved to recover it.
+        url = f"/admin/kb/code/recover/{self.versions()[0].pk}/"
+        self.assertEqual(self.client.post(url, admin_form_data(self.client.get(url))).status_code, 302)
+        entry = Code.objects.get(pk=self.entry.pk)
+        self.assertEqual([entry.causes.count(), entry.steps.count(), entry.examples.count()], [1, 2, 1])
+        self.assertEqual(list(Code.objects.search("destination")), [entry])
 
 
 class OtherModelHistoryTests(TestCase):

@@ -158,8 +158,7 @@ class Line:
 
 @dataclass
 class FieldChange:
-    """A field's change: old → new, a line diff of long text (lines; empty when only
-    spaces or line endings changed), or the names added to and removed from a set."""
+    """A field's change: old → new, a line diff of long text, or the names added to and removed from a set."""
 
     name: str
     old: str = ""
@@ -271,7 +270,11 @@ def _field_changes(model, old, new, names, skip=()):
             model_names = sorted(names(f.related_model, pk) for pk in after - before)
             changes.append(FieldChange(name, added=model_names, removed=sorted(names(f.related_model, pk) for pk in before - after)))
         elif isinstance(f, LONG_TEXT):
-            changes.append(FieldChange(name, lines=line_diff(before or "", after or "")))
+            lines = line_diff(before or "", after or "")
+            # Only line endings changed, as when the admin first saves text loaded
+            # from a fixture (browsers send CRLF, forms strip the last newline).
+            if lines:
+                changes.append(FieldChange(name, lines=lines))
         else:
             changes.append(FieldChange(name, old=_shown(f, before, names), new=_shown(f, after, names)))
     return changes

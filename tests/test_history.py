@@ -82,6 +82,10 @@ class EntryHistoryTests(TestCase):
         # One unchanged line either side, as context.
         self.assertContains(response, '<span class="kb-sign" aria-hidden="true"> </span>The address does not exist.')
 
+    def test_the_history_page_leaves_out_changes_of_line_endings_only(self):
+        self.edit({"summary": SUMMARY.replace("\n", "\r\n"), "title": "Recipient address does not exist"})
+        self.assertNotContains(self.history_page(), "<dt>Summary</dt>")
+
     def test_the_history_page_shows_changes_to_causes_steps_examples_and_categories(self):
         data = entry_change_form(self.entry, {"causes-0-text": "A typo in the address.", "steps-1-DELETE": "on",
                                               "categories": [self.policy.pk]})

@@ -1,15 +1,14 @@
 """Edit history in the admin: recorded with the editor, shown as diffs, reverted after a confirmation."""
 
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
-from reversion.models import Revision, Version
+from reversion.models import Version
 
 from kb import history
 from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
-from tests.helpers import KB_FIXTURES, add_inline, admin_form_data, entry_change_form, make_code, page_text
+from tests.helpers import add_inline, admin_form_data, entry_change_form, make_code, page_text
 
 SUMMARY = "The address does not exist.\nCheck its spelling.\nAsk the recipient for another one."
 
@@ -237,16 +236,10 @@ class OtherModelHistoryTests(TestCase):
         self.assertEqual(Version.objects.get_for_object(category).count(), 2)
 
 
-class FixtureHistoryTests(TestCase):
-    fixtures = KB_FIXTURES
-
-    def test_loading_the_fixtures_records_no_history(self):
-        call_command("loaddata", *KB_FIXTURES, verbosity=0)
-        self.assertEqual(Revision.objects.count(), 0)
-        self.assertEqual(Version.objects.count(), 0)
-
+class OutsideTheAdminTests(TestCase):
+    # Loading the fixtures records nothing either: tests/test_project.py's FixtureTests, which loads them anyway.
     def test_saving_outside_the_admin_records_no_history(self):
-        entry = Code.objects.get(code="550")
+        entry = make_code("550")
         entry.title = "Changed in the shell"
         entry.save()
         self.assertFalse(Version.objects.exists())

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
+from reversion.models import Revision, Version
 
 from kb.models import Category, Code, Provider
 from tests.helpers import KB_FIXTURES
@@ -42,6 +43,10 @@ class FixtureTests(TestCase):
         self.assertGreater(Code.objects.count(), 0)
         self.assertGreater(Category.objects.count(), 0)
         self.assertGreater(Provider.objects.count(), 0)
+
+    def test_loading_the_fixtures_records_no_history(self):
+        self.assertFalse(Revision.objects.exists())
+        self.assertFalse(Version.objects.exists())
 
     def test_loading_the_fixtures_twice_changes_nothing(self):
         counts = [model.objects.count() for model in (Code, Category, Provider)]

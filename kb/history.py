@@ -9,8 +9,9 @@ one. Providers and categories have histories of their own.
 
 Only the admin records history (its views open the revisions). loaddata,
 the shell and migrations record nothing, so loading the fixtures leaves no
-history; the admin records an object as it is before its first edit
-(record_as_it_is), so that even that edit can be compared and undone.
+history; before an edit, the admin records an object as it is if its
+history does not say so yet (record_as_it_is), so that even a first edit
+can be compared and undone.
 """
 
 import difflib
@@ -32,6 +33,7 @@ PARTS = (Cause, ResolutionStep, ExampleReply)
 # writes search_vector, and whatever changes an entry sets `updated`.
 DERIVED = {"search_vector", "updated"}
 BEFORE_FIRST_EDIT = "As it was before its first edit in the admin."
+CHANGED_OUTSIDE = "Changed outside the admin (loaddata, the shell or SQL): as found before the next edit."
 # Text fields shown as a line diff; the other fields as old → new.
 LONG_TEXT = (models.TextField,)
 # How many unchanged lines a line diff shows around each change.
@@ -48,17 +50,24 @@ def register():
 
 
 def record_as_it_is(objects):
-    """Record each object as it is now, unless it already has a history.
+    """Record each object as it is now, unless its newest version already says so.
 
-    The admin calls this before it saves or deletes: content loaded from the
-    fixtures has no history, and without a record of it its first edit
-    could be neither compared with what it replaced nor undone.
+    The admin calls this before it saves or deletes anything. Content loaded
+    from the fixtures has no history, and `make db`, the shell or SQL may
+    have changed an object since its newest version: recorded first, such
+    changes are neither taken for the editor's nor lost to a revert.
     """
     for obj in objects:
-        if not Version.objects.get_for_object(obj).exists():
-            with reversion.create_revision():
-                reversion.set_comment(BEFORE_FIRST_EDIT)
-                reversion.add_to_revision(obj)
+        newest = Version.objects.get_for_object(obj).first()
+        if newest is None:
+            comment = BEFORE_FIRST_EDIT
+        elif snapshots(obj, [newest])[newest.revision_id] != current(obj):
+            comment = CHANGED_OUTSIDE
+        else:
+            continue
+        with reversion.create_revision():
+            reversion.set_comment(comment)
+            reversion.add_to_revision(obj)
 
 
 def revert(version, user):
@@ -120,11 +129,21 @@ def current(obj):
 
 
 def _live_fields(obj):
-    values = {}
-    for f in recorded_fields(type(obj)):
-        value = f.value_from_object(obj)
-        values[f.attname] = [related.pk for related in value] if f.many_to_many else value
-    return values
+    return _comparable(type(obj), {f.attname: f.value_from_object(obj) for f in recorded_fields(type(obj))})
+
+
+def _recorded(version):
+    return _comparable(version.content_type.model_class(), version.field_dict)
+
+
+def _comparable(model, values):
+    """Field values as both a Version and a live object give them, the set fields as sets of ids."""
+    # A Version holds the id too, and may leave out a set field that was empty.
+    return {
+        f.attname: frozenset(getattr(v, "pk", v) for v in values.get(f.attname, ())) if f.many_to_many
+        else values.get(f.attname)
+        for f in recorded_fields(model)
+    }
 
 
 def snapshots(obj, versions):
@@ -134,9 +153,9 @@ def snapshots(obj, versions):
     for version in Version.objects.filter(revision_id__in=revision_ids).select_related("content_type"):
         model = version.content_type.model_class()
         if model is type(obj) and version.object_id == str(obj.pk):
-            found[version.revision_id] = Snapshot(model, version.field_dict)
+            found[version.revision_id] = Snapshot(model, _recorded(version))
         elif model in PARTS and isinstance(obj, Code) and version.field_dict["code_id"] == obj.pk:
-            parts[version.revision_id][(model, model._meta.pk.to_python(version.object_id))] = version.field_dict
+            parts[version.revision_id][(model, model._meta.pk.to_python(version.object_id))] = _recorded(version)
     for revision_id, snapshot in found.items():
         snapshot.parts = parts[revision_id]
     return found
@@ -262,7 +281,7 @@ def _field_changes(model, old, new, names, skip=()):
             continue
         before, after = old.get(f.attname), new.get(f.attname)
         if f.many_to_many:
-            before, after = set(before or ()), set(after or ())
+            before, after = before or frozenset(), after or frozenset()
         if before == after or (before in (None, "") and after in (None, "")):
             continue
         name = capfirst(f.verbose_name)

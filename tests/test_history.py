@@ -61,6 +61,20 @@ class EntryHistoryTests(TestCase):
         self.assertEqual(before.field_dict["title"], "Bad destination mailbox")
         self.assertEqual(edit.field_dict["title"], "Recipient address does not exist")
 
+    def test_a_change_made_outside_the_admin_is_recorded_before_the_next_edit_not_taken_for_it(self):
+        self.edit({"title": "Recipient address does not exist"})
+        Code.objects.filter(pk=self.entry.pk).update(summary="Reloaded from a fixture.")
+        self.edit({"title": "Mailbox does not exist"})
+        edit, outside, _, _ = self.versions()
+        self.assertEqual(outside.revision.comment, history.CHANGED_OUTSIDE)
+        self.assertEqual(outside.field_dict["summary"], "Reloaded from a fixture.")
+        self.assertEqual(edit.revision.user, self.editor)
+
+    def test_an_edit_after_an_edit_records_nothing_in_between(self):
+        self.edit({"title": "Recipient address does not exist", "categories": [self.policy.pk, self.mailbox.pk]})
+        self.edit({"title": "Mailbox does not exist"})
+        self.assertEqual(len(self.versions()), 3)
+
     def test_each_version_holds_the_whole_entry_with_its_parts(self):
         self.edit({"title": "Recipient address does not exist"})
         revision = self.versions()[0].revision

@@ -6,6 +6,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +18,8 @@ from reversion.models import Version
 
 from kb import codes, history
 from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
+
+PARKED_POSITION = 20000  # above any real position; PositiveSmallIntegerField holds up to 32767
 
 
 class CodeForm(forms.ModelForm):
@@ -255,6 +258,13 @@ class CodeAdmin(RebuildsSearchIndex, KeepsHistory):
         # Also runs when only an inline changed, so the date covers causes and steps.
         obj.updated = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # Positions are unique per entry and rows are saved one by one, so swapping two
+        # items would collide: first park every moved item beyond any real position.
+        moved = [f.instance.pk for f in formset.initial_forms if "position" in f.changed_data]
+        formset.model.objects.filter(pk__in=moved).update(position=F("position") + PARKED_POSITION)
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(ExampleReply)

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import User
 from django.test import TestCase
 
-from kb.models import Code
+from kb.models import Cause, Code
 from tests.helpers import make_code
 
 
@@ -41,6 +41,20 @@ class CodeAdminTests(TestCase):
         data.update({"causes-0-position": "2", "causes-0-text": "Second", "causes-1-position": "1", "causes-1-text": "First"})
         self.client.post(f"/admin/kb/code/{entry.pk}/change/", data)
         self.assertEqual([c.text for c in entry.causes.all()], ["First", "Second"])
+
+    def test_swapping_two_causes_in_one_save_keeps_both(self):
+        entry = make_code("5.1.1")
+        first = Cause.objects.create(code=entry, position=1, text="First")
+        second = Cause.objects.create(code=entry, position=2, text="Second")
+        data = code_form()
+        data.update(inline_management("causes", total=2))
+        data["causes-INITIAL_FORMS"] = "2"
+        data.update({"causes-0-id": str(first.pk), "causes-0-code": str(entry.pk), "causes-0-position": "2",
+                     "causes-0-text": "First", "causes-1-id": str(second.pk), "causes-1-code": str(entry.pk),
+                     "causes-1-position": "1", "causes-1-text": "Second"})
+        response = self.client.post(f"/admin/kb/code/{entry.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual([c.text for c in entry.causes.all()], ["Second", "First"])
 
     def test_saving_marks_the_entry_as_updated(self):
         entry = make_code("5.1.1")

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Value
 
 from kb import codes
 from kb.models import Category, Code, ExampleReply, Provider
@@ -93,6 +94,22 @@ class CodeFilter(django_filters.FilterSet):
         if form_class is None:
             form_class = type(self)._form_class = super().get_form_class()
         return form_class
+
+    def options(self, name):
+        """The (value, label) options of one filter, for listing them on the page.
+
+        The category and provider options are read together, in one query,
+        the first time either is asked for.
+        """
+        if name not in ("category", "provider"):
+            return self.filters[name].extra["choices"]
+        if not hasattr(self, "_lists"):
+            categories = Category.objects.order_by().values_list("slug", "name", Value("category"))
+            providers = Provider.objects.order_by().values_list("slug", "name", Value("provider"))
+            self._lists = {"category": [], "provider": []}
+            for slug, label, kind in categories.union(providers, all=True).order_by("name"):
+                self._lists[kind].append((slug, label))
+        return self._lists[name]
 
     def search(self, queryset, name, query):
         return queryset.search(query)

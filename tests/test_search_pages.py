@@ -108,19 +108,21 @@ class SearchPageTests(TestCase):
         self.assertContains(response, 'data-focus-key="/"')
 
     def test_a_word_search_costs_a_fixed_number_of_queries(self):
-        # The matching entries (1), the page's ids and rows (2), the category and provider options (2).
-        with self.assertNumQueries(5):
+        # The matching entries (1), the page's ids and rows (2), the category and provider options (1).
+        with self.assertNumQueries(4):
             self.get(q="mailbox full")
         # Codes: the published codes and the related entries (2) instead of the matches.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.get(q="5.2.2 4.2.2")
         with self.assertNumQueries(1):
             self.get(q="5.1.1")
 
     def test_browsing_costs_a_fixed_number_of_queries_whatever_the_page(self):
-        with self.assertNumQueries(4):
+        # The page's ids and rows (2), the category and provider options (1);
+        # a category filter checks its value (1).
+        with self.assertNumQueries(3):
             self.get()
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.get(category="mailbox-full", page=1)
 
 

@@ -52,9 +52,8 @@ def filter_select(filterset, name):
     Written here, from the filter's own choices, because Django's widget
     templates (and its choice normalising) cost more than the search itself.
     """
-    extra = filterset.filters[name].extra
-    choices = extra["choices"]() if callable(extra["choices"]) else extra["choices"]
-    return _select(name, extra["empty_label"], tuple(choices), str(filterset.data.get(name, "")))
+    choices = tuple(filterset.options(name))
+    return _select(name, filterset.filters[name].extra["empty_label"], choices, str(filterset.data.get(name, "")))
 
 
 @functools.lru_cache(maxsize=512)

@@ -46,14 +46,19 @@ def page_url(context, number):
 
 
 @register.simple_tag
-def filter_select(filterset, name):
-    """The <select> of one choice filter of a FilterSet, its value selected.
+def filter_selects(filterset):
+    """A labelled <select> for each choice filter of a FilterSet, its value selected.
 
-    Written here, from the filter's own choices, because Django's widget
+    Written here, from the filters' own choices, because Django's widget
     templates (and its choice normalising) cost more than the search itself.
     """
-    choices = tuple(filterset.options(name))
-    return _select(name, filterset.filters[name].extra["empty_label"], choices, str(filterset.data.get(name, "")))
+    labels = []
+    for name, filter in filterset.filters.items():
+        if "choices" in filter.extra:
+            choices = tuple(filterset.options(name))
+            select = _select(name, filter.extra["empty_label"], choices, str(filterset.data.get(name, "")))
+            labels.append(f'<label class="filter">{html.escape(str(filter.label))} {select}</label>')
+    return mark_safe("\n".join(labels))
 
 
 @functools.lru_cache(maxsize=512)

@@ -239,6 +239,16 @@ def _family(token):
 STANDING_WEIGHT = {"rfc": 1.0, "registry": 0.8, "vendor": 0.8, "folklore": 0.7}
 
 
+# RFC 3463 §3: a detail of 0 is "other or undefined": such an entry lists
+# many cases in passing (5.0.0 names "user unknown" as one of the words a
+# server may add), so among equal matches the specific entry comes first.
+UNSPECIFIED_WEIGHT = 0.8
+
+
+def _specificity(code):
+    return UNSPECIFIED_WEIGHT if code.endswith(".0") else 1.0
+
+
 def ranking(query, entries, text_ranks, related):
     """The ids of the entries for query, best first: the one place ranking lives.
 
@@ -266,7 +276,7 @@ def ranking(query, entries, text_ranks, related):
         if code in exact:
             tier = (exact[code], 0.0)
         elif pk in text_ranks:
-            tier = (len(exact), -text_ranks[pk] * STANDING_WEIGHT.get(standing, 1.0))
+            tier = (len(exact), -text_ranks[pk] * STANDING_WEIGHT.get(standing, 1.0) * _specificity(code))
         elif pk in related:
             tier = (len(exact) + 1, 0.0)
         elif listing or any(family.matches(code) for family in nearby):

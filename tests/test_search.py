@@ -100,6 +100,11 @@ class RankingTests(SimpleTestCase):
     def test_a_standard_entry_beats_a_list_only_one_of_equal_rank(self):
         self.assertEqual(self.rank("mailbox full", {6: 1.0, 7: 1.0}), ["4.2.2", "422"])
 
+    def test_a_specific_entry_beats_an_unspecified_one_of_equal_rank(self):
+        entries = {1: ("5.0.0", "rfc"), 2: ("5.1.1", "rfc")}
+        ids = search.ranking(search.read("user unknown"), entries, {1: 1.0, 2: 0.9}, set())
+        self.assertEqual(ids, [2, 1])
+
     def test_nothing_typed_finds_nothing(self):
         self.assertEqual(self.rank(""), [])
 

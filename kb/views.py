@@ -2,7 +2,7 @@ from collections import Counter
 from itertools import groupby
 
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,15 +111,43 @@ def code_detail(request, code):
     if entry is None:
         return _missing(request, code)
 
-    examples = entry.examples.select_related("provider").order_by("provider__name", "position")
+    # Replies from named providers first, then those of other servers.
+    examples = entry.examples.select_related("provider").order_by(
+        F("provider__name").asc(nulls_last=True), "position"
+    )
+    step_groups = _step_groups(entry.steps.all())
     context = {
         "entry": entry,
+        "permalink": request.build_absolute_uri(entry.get_absolute_url()),
         "causes": entry.causes.all(),
-        "steps": entry.steps.all(),
+        "step_groups": step_groups,
+        "audiences": [group for group in step_groups if group["anchor"]],
         "example_groups": [(provider, list(group)) for provider, group in groupby(examples, lambda e: e.provider)],
         "related": _related(entry),
     }
     return render(request, "kb/code_detail.html", context)
+
+
+def _step_groups(steps):
+    """The steps in the editor's order, in runs for one audience each, numbered throughout.
+
+    Runs rather than one group per audience: an editor may put a step for the
+    sender after the admin's on purpose (first fix the server, then resend).
+    The first run for each audience gets an anchor, for "who can fix it".
+    """
+    groups, seen, number = [], set(), 1
+    for audience, run in groupby(steps, lambda step: step.audience):
+        run = list(run)
+        groups.append({
+            "audience": audience,
+            "label": run[0].get_audience_display() if audience else "",
+            "anchor": f"for-{audience}" if audience and audience not in seen else None,
+            "start": number,
+            "steps": run,
+        })
+        seen.add(audience)
+        number += len(run)
+    return groups
 
 
 def _canonical(text):

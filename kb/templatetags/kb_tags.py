@@ -20,6 +20,22 @@ def markdown(text):
 
 
 @register.filter
+def lead_paragraph(text):
+    """The first paragraph of a markdown text, rendered: an entry's meaning in brief."""
+    return mark_safe(render_markdown(_PARAGRAPH_BREAK.split(text.strip(), maxsplit=1)[0]))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
+@register.filter
+def breakable(text):
+    """text, escaped, allowed to wrap after an @ and before a dot: long addresses wrap at their parts."""
+    # No entity html.escape() writes contains a dot or an @.
+    return mark_safe(html.escape(str(text)).replace("@", "@<wbr>").replace(".", "<wbr>."))
+
+
+@register.filter
 def reference_link(reference):
     """Turn a reference line into a link to the RFC Editor's page for it, when it names an RFC."""
     match = RFC_REFERENCE.search(reference)

@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -113,6 +114,74 @@ class AnalyzePageTests(AnalyzeSetup):
     def test_too_many_analyses_from_one_client_are_refused(self):
         statuses = [self.client.post(reverse("analyze"), {"text": REPLY}).status_code for _ in range(3)]
         self.assertEqual(statuses, [200, 200, 429])
+
+
+class AnalyzePageLayoutTests(AnalyzeSetup):
+    def test_several_recipients_get_a_summary_table_linking_to_each_card(self):
+        response = self.client.post(reverse("analyze"), {"text": DSN})
+        html = " ".join(response.content.decode().split())
+        table = html[html.index('<table class="summary-table">'):html.index("</table>")]
+        self.assertEqual(re.findall(r'<th scope="row"><a href="#(result-\d)">', table), ["result-1", "result-2"])
+        self.assertIn("bob@<wbr>example<wbr>.org", table)
+        self.assertIn('<code>550</code> <code>5.1.1</code>', table)
+        self.assertIn('<span class="badge badge-permanent">Hard</span>', table)
+        self.assertIn('<span class="badge badge-transient">Soft</span>', table)
+        self.assertIn('href="/codes/4.2.2/"', table)
+        self.assertIn('<article class="finding" id="result-1"', html)
+        self.assertIn('<article class="finding" id="result-2"', html)
+
+    def test_a_single_recipient_needs_no_summary_table(self):
+        response = self.client.post(reverse("analyze"), {"text": REPLY})
+        self.assertNotContains(response, "<table")
+        self.assertContains(response, 'id="result-1"')
+
+    def test_each_card_gives_the_entrys_first_paragraph_and_why_it_matched(self):
+        self.entry.summary = "The mailbox **does not exist**.\r\n\r\nA second paragraph, for the entry page."
+        self.entry.save()
+        response = self.client.post(reverse("analyze"), {"text": REPLY})
+        self.assertContains(response, '<div class="entry-lead"><p>The mailbox <strong>does not exist</strong>.</p></div>',
+                            html=True)
+        self.assertNotContains(response, "A second paragraph")
+        self.assertContains(response, "<strong>Why this entry:</strong> The enhanced status code 5.1.1 has its own entry.",
+                            html=True)
+        self.assertContains(response, "Causes and what to do about 5.1.1")
+
+    def test_the_form_answers_at_its_outcome_and_keeps_the_privacy_note(self):
+        for response in (self.client.get(reverse("analyze")), self.client.post(reverse("analyze"), {"text": REPLY})):
+            self.assertContains(response, f'action="{reverse("analyze")}#outcome"')
+            self.assertContains(response, "Nothing you paste or upload is stored or logged")
+        self.assertContains(response, '<h2 id="outcome" tabindex="-1" data-focus-on-load>')
+
+    def test_an_error_is_one_alert_at_the_outcome_linking_to_the_field(self):
+        response = self.client.post(reverse("analyze"), {"text": "   "})
+        html = response.content.decode()
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(html.count('role="alert"'), 1)
+        self.assertIn('<div class="alert" role="alert" id="outcome" tabindex="-1" data-focus-on-load>', html)
+        self.assertIn('<li><a href="#id_text">Paste a bounce or choose a file first: there is nothing to analyse.</a></li>', html)
+
+    def test_a_field_error_is_named_by_its_field(self):
+        response = self.client.post(reverse("analyze"), {"text": "x" * (1024 * 1024 + 1)})
+        html = response.content.decode()
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(html.count('role="alert"'), 1)
+        self.assertIn('aria-describedby="id_text_helptext id_text_error"', html)
+        self.assertIn('aria-invalid="true"', html)
+        self.assertIn('<span class="field-error" id="id_text_error">That paste is larger than 1 MB.', html)
+        self.assertNotIn("That is too large to analyse", html)
+
+    def test_an_oversize_request_refused_before_reading_gets_the_general_message(self):
+        response = self.client.generic("POST", reverse("analyze"), b"", CONTENT_LENGTH=str(12 * 1024 * 1024),
+                                       content_type="application/x-www-form-urlencoded")
+        self.assertContains(response, "That is too large to analyse", status_code=413)
+        self.assertContains(response, 'role="alert" id="outcome"', status_code=413)
+
+    @override_settings(RATE_LIMIT_ANALYZE="1/m")
+    def test_a_refusal_for_too_many_analyses_is_an_alert(self):
+        self.client.post(reverse("analyze"), {"text": REPLY})
+        response = self.client.post(reverse("analyze"), {"text": REPLY})
+        self.assertContains(response, 'role="alert" id="outcome"', status_code=429)
+        self.assertContains(response, "Too many analyses", status_code=429)
 
 
 class NothingPastedIsKeptTests(AnalyzeSetup):

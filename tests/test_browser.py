@@ -5,13 +5,24 @@ import os
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import sync_playwright
 
-from kb.models import ExampleReply
+from kb.models import ExampleReply, ResolutionStep
 from tests.helpers import make_code
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPLY = "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table"
+LONG_ADDRESS = "a.really.long.mailbox.name.for.testing." * 3 + "x@subdomain.example-company.co.uk"
+TWO_RECIPIENTS = f"""Final-Recipient: rfc822; bob@example.org
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; {REPLY}
+
+Final-Recipient: rfc822; {LONG_ADDRESS}
+Action: delayed
+Status: 4.4.1
+Diagnostic-Code: smtp; 441 4.4.1 Error encountered while communicating with primary target IP address {"y" * 200}
+"""
 
 
 class BrowserTests(StaticLiveServerTestCase):
@@ -34,9 +45,13 @@ class BrowserTests(StaticLiveServerTestCase):
 
     def setUp(self):
         # A live-server test empties the database after each test: a few entries load faster than all.
-        entry = make_code("441", title="Exchange could not reach the next server", summary="Transient. " * 30)
-        ExampleReply.objects.create(code=entry, position=1, source="https://example.org/" + "long-path/" * 20,
+        long_url = "https://example.org/" + "long-path/" * 20
+        entry = make_code("441", title="Exchange could not reach the next server",
+                          summary="Transient. " * 30 + f"\n\nSee [{long_url}]({long_url}) or <{long_url}>.")
+        ExampleReply.objects.create(code=entry, position=1, source=long_url, notes=f"Seen at {long_url}.",
                                     text="441 4.4.1 https://example.org/" + "x" * 300)
+        ResolutionStep.objects.create(code=entry, position=1, audience="sender-admin",
+                                      text="Run `" + "nc -vz smtp.example.com 25 " * 3 + "` and read " + long_url)
         make_code("550", title="Mailbox unavailable or message refused", summary="Permanent. " * 30)
         make_code("5.1.1", title="Recipient address does not exist", summary="Permanent. " * 30)
         self.context = self.browser.new_context()
@@ -76,13 +91,79 @@ class BrowserTests(StaticLiveServerTestCase):
         self.assertIn("Hard bounce", self.page.text_content(".finding"))
         self.assertEqual(self.errors, [])
 
-    def test_an_entry_fits_a_phone_screen(self):
-        phone = self.browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-        page = phone.new_page()
+    def phone(self, **options):
+        phone = self.browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, **options)
+        self.addCleanup(phone.close)
+        return phone.new_page()
+
+    def overflow(self, page):
+        return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+    def test_an_entry_with_long_replies_urls_and_commands_fits_a_phone_screen(self):
+        page = self.phone()
         page.goto(f"{self.live_server_url}/codes/441/")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        phone.close()
-        self.assertLessEqual(overflow, 0)
+        self.assertTrue(page.is_visible("text=Run"))  # the long step is there
+        self.assertLessEqual(self.overflow(page), 0)
+
+    def test_the_analysis_of_a_long_address_fits_a_phone_screen(self):
+        page = self.phone()
+        page.goto(f"{self.live_server_url}/analyze/")
+        page.fill("textarea", TWO_RECIPIENTS)
+        page.click("button:has-text('Analyse')")
+        page.wait_for_selector(".summary-table")
+        self.assertLessEqual(self.overflow(page), 0)
+        table = page.eval_on_selector(".table-scroll", "el => el.scrollWidth - el.clientWidth")
+        self.assertLessEqual(table, 0)  # the summary fits without sideways scrolling
+
+    def test_copy_link_puts_the_entrys_address_on_the_clipboard(self):
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=self.live_server_url)
+        self.open("/codes/550/")
+        self.assertFalse(self.page.is_visible("a[data-copy-link]"))
+        self.page.click("button:has-text('Copy link')")
+        self.page.wait_for_selector(".copy-status:has-text('Link copied')")
+        self.assertEqual(self.page.evaluate("navigator.clipboard.readText()"), f"{self.live_server_url}/codes/550/")
+        self.assertEqual(self.errors, [])
+
+    def test_without_javascript_the_entry_shows_a_plain_permalink(self):
+        context = self.browser.new_context(java_script_enabled=False)
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.goto(f"{self.live_server_url}/codes/550/")
+        self.assertEqual(page.locator("button:has-text('Copy link')").count(), 0)
+        self.assertTrue(page.is_visible("a[data-copy-link]"))
+        self.assertEqual(page.get_attribute("a[data-copy-link]", "href"), f"{self.live_server_url}/codes/550/")
+
+    def test_the_summary_table_links_to_each_result_card(self):
+        self.open("/analyze/")
+        self.page.fill("textarea", TWO_RECIPIENTS)
+        self.page.click("button:has-text('Analyse')")
+        self.page.wait_for_selector(".summary-table")
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.evaluate("document.activeElement.id"), "outcome")
+        self.page.click(".summary-table tbody tr:nth-child(2) th a")
+        self.page.wait_for_function("location.hash === '#result-2'")
+        card = self.page.locator("#result-2")
+        self.assertIn("really", card.locator("h3").text_content())
+        self.page.wait_for_function("Math.abs(document.querySelector('#result-2').getBoundingClientRect().top) < 40")
+        self.assertEqual(self.errors, [])
+
+    def test_an_analyse_error_is_announced_and_takes_the_focus(self):
+        self.open("/analyze/")
+        self.page.click("button:has-text('Analyse')")
+        self.page.wait_for_selector("[role=alert]")
+        self.page.wait_for_load_state()
+        focused = self.page.evaluate("[document.activeElement.getAttribute('role'), document.activeElement.textContent]")
+        self.assertEqual(focused[0], "alert")
+        self.assertIn("nothing to analyse", focused[1])
+        self.page.click("[role=alert] a")
+        self.assertEqual(self.page.evaluate("document.activeElement.tagName"), "TEXTAREA")
+
+    def test_the_slash_hint_shows_only_where_there_is_a_keyboard(self):
+        self.open("/")
+        self.assertTrue(self.page.is_visible(".key-hint"))
+        page = self.phone()
+        page.goto(f"{self.live_server_url}/")
+        self.assertFalse(page.is_visible(".key-hint"))
 
     def test_the_first_tab_reaches_the_skip_link(self):
         self.open("/codes/550/")

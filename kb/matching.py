@@ -145,6 +145,12 @@ def _candidate_codes(finding):
 def _code_candidates(finding):
     """The codes to try, most specific first, each with the reason to give if it matches."""
     status, reply = finding.status, finding.reply_code
+    if status and reply and reply[0] in "45" and status[0] in "45" and reply[0] != status[0]:
+        # RFC 5321 §4.2.1: the reply code decides; "554 4.7.1" is a permanent refusal,
+        # best explained by the status's twin in the reply's class.
+        twin = reply[0] + status[1:]
+        yield twin, (f"The reply code {reply} makes this {'permanent' if reply[0] == '5' else 'temporary'}, "
+                     f"so the entry for {twin}, the twin of {status} in that class, explains it.")
     if status:
         yield status, f"The enhanced status code {status} has its own entry."
     if reply:

@@ -219,10 +219,11 @@ def analyze(request):
 
 def _analyze_form(request):
     """(bound form or None, HTTP status) for a POST, with the limits checked before reading it."""
-    if not ratelimit.allow(request):
-        return None, 429
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         return None, 413
+    if not ratelimit.allow(request):
+        # Not analysed, but the visitor keeps the pasted text to try again in a minute.
+        return AnalyzeForm(initial={"text": request.POST.get("text", "")}), 429
     try:
         form = AnalyzeForm(request.POST, request.FILES)
         valid = form.is_valid()

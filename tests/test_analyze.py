@@ -112,8 +112,10 @@ class AnalyzePageTests(AnalyzeSetup):
 
     @override_settings(RATE_LIMIT_ANALYZE="2/m")
     def test_too_many_analyses_from_one_client_are_refused(self):
-        statuses = [self.client.post(reverse("analyze"), {"text": REPLY}).status_code for _ in range(3)]
-        self.assertEqual(statuses, [200, 200, 429])
+        responses = [self.client.post(reverse("analyze"), {"text": REPLY}) for _ in range(3)]
+        self.assertEqual([r.status_code for r in responses], [200, 200, 429])
+        self.assertContains(responses[2], "550 5.1.1 &lt;bob@example.org&gt;", status_code=429)  # kept in the box
+        self.assertNotContains(responses[2], "Recipient address does not exist", status_code=429)  # not analysed
 
 
 class AnalyzePageLayoutTests(AnalyzeSetup):

@@ -30,6 +30,18 @@ class MatchingTests(TestCase):
         self.assertEqual(match.entry, self.e511)
         self.assertIn("5.1.1 has its own entry", match.reason)
 
+    def test_a_status_of_the_other_class_is_read_through_its_twin_in_the_reply_class(self):
+        make_code("5.7.1", title="Delivery not authorized")
+        make_code("4.7.1", title="Delivery not authorized (temporary)")
+        match = Matcher().match(finding("554", "4.7.1", "Access denied"))
+        self.assertEqual(match.entry.code, "5.7.1")
+        self.assertIn("twin of 4.7.1", match.reason)
+        self.assertIs(match.hard_bounce, True)
+
+    def test_without_a_twin_the_status_entry_still_answers(self):
+        match = Matcher().match(finding("451", "5.1.1", "User unknown"))
+        self.assertEqual(match.entry, self.e511)
+
     def test_the_closest_example_of_the_entry_is_chosen(self):
         match = Matcher().match(finding("550", "5.1.1", "<c@example.net>: Recipient address rejected: User unknown in local recipient table"))
         self.assertEqual(match.example.position, 2)

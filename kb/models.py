@@ -1,10 +1,7 @@
-from functools import reduce
-from operator import or_
-
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -205,22 +202,9 @@ class CodeQuerySet(models.QuerySet):
 
 def _text_matches(query, connection):
     """{id: (code, standing, rank)} of the published entries matching query's words; a higher rank is better."""
-    if connection.vendor == "postgresql":
-        tsquery = _postgres_query(query)
-        ranked = tsquery
-        if query.match_all and len(query.words) > 1:
-            # As on SQLite: the words side by side rank higher.
-            ranked = tsquery | SearchQuery(" ".join(query.words), config="english", search_type="phrase")
-        # Cover density (ts_rank_cd) rewards the words close together, as a
-        # title or a reply line has them; plain ts_rank adds up every scattered
-        # mention, so long entries won on "spf check failed" over the entry
-        # titled so. Normalisation 1 divides by the log of the length.
-        rank = SearchRank(F("search_vector"), ranked, normalization=Value(1), cover_density=True)
-        matches = Code.objects.using(connection.alias).published().filter(search_vector=tsquery)
-        rows = matches.annotate(rank=rank).values_list("pk", "code", "standing", "rank")
-    else:
-        with connection.cursor() as cursor:
-            rows = search.sqlite_matches(cursor, query.words, query.match_all)
+    matches = search.postgres_matches if connection.vendor == "postgresql" else search.sqlite_matches
+    with connection.cursor() as cursor:
+        rows = matches(cursor, query.words, query.match_all)
     return {pk: (code, standing, rank) for pk, code, standing, rank in rows}
 
 
@@ -230,12 +214,6 @@ def _in_order_of(ids, connection):
     if connection.vendor == "postgresql":
         return RawSQL('array_position(%s::bigint[], "kb_code"."id")', [list(ids)])
     return RawSQL("""instr(%s, ',' || "kb_code"."id" || ',')""", ["," + ",".join(map(str, ids)) + ","])
-
-
-def _postgres_query(query):
-    if query.match_all:
-        return SearchQuery(" ".join(query.words), config="english")
-    return reduce(or_, (SearchQuery(word, config="english") for word in query.words))
 
 
 class Code(models.Model):

@@ -409,6 +409,34 @@ def sqlite_write(cursor, documents):
 
 # PostgreSQL: a tsvector column -------------------------------------------
 
+
+def postgres_matches(cursor, words, match_all):
+    """As sqlite_matches, from the tsvector column.
+
+    Every word required is plainto_tsquery of them all, any word an OR of
+    one plainto_tsquery each. With every word required, the words as a
+    phrase are added to what ranks them (not to what matches), as on SQLite.
+    Cover density (ts_rank_cd) rewards the words close together, as a title
+    or a reply line has them; plain ts_rank adds up every scattered mention,
+    so long entries won on "spf check failed" over the entry titled so.
+    Normalisation 1 divides by the log of the length.
+    Plain SQL: the same query built with the ORM costs twice what it takes to run.
+    """
+    if match_all:
+        matching, params = "plainto_tsquery('english', %s)", [" ".join(words)]
+    else:
+        matching, params = " || ".join(["plainto_tsquery('english', %s)"] * len(words)), list(words)
+    ranked, rank_params = matching, params
+    if match_all and len(words) > 1:
+        ranked, rank_params = f"{matching} || phraseto_tsquery('english', %s)", [*params, " ".join(words)]
+    cursor.execute(
+        f"SELECT id, code, standing, ts_rank_cd(search_vector, {ranked}, 1) FROM kb_code "
+        f"WHERE published AND search_vector @@ ({matching})",
+        [*rank_params, *params],
+    )
+    return cursor.fetchall()
+
+
 # One UPDATE for every entry; entries without a document (unpublished ones)
 # get NULL, which matches nothing. The english parser keeps a code such as
 # 5.7.26 whole, as one unstemmed word.

@@ -108,21 +108,21 @@ class SearchPageTests(TestCase):
         self.assertContains(response, 'data-focus-key="/"')
 
     def test_a_word_search_costs_a_fixed_number_of_queries(self):
-        # The matching entries (1), the page's ids and rows (2), the category and provider options (1).
-        with self.assertNumQueries(4):
+        # The matching entries (1), the rows in ranked order (1), the category and provider options (1).
+        with self.assertNumQueries(3):
             self.get(q="mailbox full")
         # Codes: the published codes and the related entries (2) instead of the matches.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.get(q="5.2.2 4.2.2")
         with self.assertNumQueries(1):
             self.get(q="5.1.1")
 
     def test_browsing_costs_a_fixed_number_of_queries_whatever_the_page(self):
-        # The page's ids and rows (2), the category and provider options (1);
+        # The rows in code order (1), the category and provider options (1);
         # a category filter checks its value (1).
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(2):
             self.get()
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             self.get(category="mailbox-full", page=1)
 
 
@@ -154,10 +154,10 @@ class SearchApiTests(TestCase):
         self.assertIn("class", response.json()["errors"])
 
     def test_a_search_costs_a_fixed_number_of_queries(self):
-        # The matching entries (1), the page's ids and rows (2).
-        with self.assertNumQueries(3):
-            self.get(q="mailbox full")
+        # The matching entries (1), the rows in ranked order (1).
         with self.assertNumQueries(2):
+            self.get(q="mailbox full")
+        with self.assertNumQueries(1):
             self.get()
 
 

@@ -1,9 +1,10 @@
-from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
+import uuid
+
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ class CodeQuerySet(models.QuerySet):
 
         The ranking itself is kb.search.ranking(), in Python, so that it is the
         same on every database; the databases only say which entries match
-        q's words and how well. The ranking runs here, in at most three small
+        q's words and how well. The ranking runs here, in at most two small
         queries; the queryset returned keeps its order through further filters.
         """
         query = q if isinstance(q, search.Query) else self.understand(q)
@@ -133,13 +134,29 @@ class CodeQuerySet(models.QuerySet):
         if query.words:
             matches = query.matches if query.matches is not None else _text_matches(query, connection)
         if query.codes or query.families:
-            published = self.model.objects.using(self.db).published()
-            entries = {pk: (code, standing) for pk, code, standing in published.values_list("pk", "code", "standing")}
+            entries = self.published_codes()
         else:
             entries = {pk: (code, standing) for pk, (code, standing, _) in matches.items()}
         text_ranks = {pk: rank for pk, (_, _, rank) in matches.items()}
         ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
         return self.published().filter(pk__in=ids).order_by(_in_order_of(ids, connection))
+
+    def published_codes(self):
+        """{id: (code, standing)} of every published entry: what a search by code ranks.
+
+        Plain SQL, as in has_published(): searches by code are half of all
+        searches, and the ORM takes longer to build these two queries than
+        the database takes to answer them.
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT id, code, standing FROM {Code._meta.db_table} WHERE published")
+            return {pk: (code, standing) for pk, code, standing in cursor.fetchall()}
+
+    def has_published(self, code):
+        """Whether code has a published entry."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Code._meta.db_table} WHERE code = %s AND published", [code])
+            return cursor.fetchone() is not None
 
     def _related(self, entries, code_list):
         """Ids of the entries related to those with these codes, either way round."""
@@ -156,7 +173,8 @@ class CodeQuerySet(models.QuerySet):
         Runs after loaddata (kb's loaddata command calls it), after every save
         in the admin, and from `manage.py rebuild_search_index`. It reads all
         entries in six queries, writes the index in one statement and the
-        vocabulary anew, in one transaction.
+        vocabulary anew, in one transaction, and with them a new IndexBuild
+        token, which tells every process to read anew what it derived from them.
         """
         documents = self.model.objects.using(self.db).published().search_documents()
         words = search.vocabulary(documents.values())
@@ -170,6 +188,8 @@ class CodeQuerySet(models.QuerySet):
             SearchWord.objects.using(self.db).bulk_create(
                 SearchWord(word=word, entries=n) for word, n in words.items() if len(word) <= SearchWord.MAX_LENGTH
             )
+            IndexBuild.objects.using(self.db).all().delete()
+            IndexBuild.objects.using(self.db).create(token=uuid.uuid4().hex)
 
     def search_documents(self):
         """{pk: kb.search.Document} for these entries: what the word index holds."""
@@ -384,34 +404,13 @@ class SearchWordQuerySet(models.QuerySet):
     def respellings(self, words, loose=False):
         """{word: respelled} for the words no entry uses that are close to one that entries use.
 
-        Strict when respelling a search on its own; loose for suggestions when nothing was found.
+        Strict when respelling a search on its own; loose for suggestions when
+        nothing was found. The vocabulary is read once per process and rebuild
+        of the index, and difflib picks among its words the same way on every database.
         """
-        unknown = set(words) - set(self.filter(word__in=words).values_list("word", flat=True))
         cutoff = search.LOOSE_SPELLING_CUTOFF if loose else search.SPELLING_CUTOFF
-        respelled = {}
-        for word in sorted(unknown):
-            if len(word) >= 3 and not word.isdigit():
-                respelled[word] = search.closest_word(word, self._candidates(word, cutoff), cutoff)
-        return {word: close for word, close in respelled.items() if close}
-
-    def _candidates(self, word, cutoff):
-        """(word, entries) pairs that may be close enough to word.
-
-        A mistyped word nearly always keeps its first two or its last two
-        letters right (one for a short word: "ful"); asking for either leaves
-        a few percent of the vocabulary for difflib to compare.
-        """
-        shortest, longest = search.length_bounds(len(word), cutoff)
-        end = 2 if len(word) > 3 else 1
-        candidates = self.annotate(length=Length("word")).filter(
-            Q(word__startswith=word[:end]) | Q(word__endswith=word[-end:]), length__range=(shortest, longest)
-        )
-        if connections[self.db].vendor != "postgresql":
-            return candidates.values_list("word", "entries")
-        # pg_trgm's similarity() shortlists the vocabulary (a few thousand words).
-        minimum, limit = search.TRIGRAM_SHORTLIST
-        candidates = candidates.annotate(similarity=TrigramSimilarity("word", word)).filter(similarity__gt=minimum)
-        return candidates.order_by("-similarity").values_list("word", "entries")[:limit]
+        vocabulary = derived_from_index(self.db, "vocabulary", lambda: search.Vocabulary(self.values_list("word", "entries")))
+        return vocabulary.respellings(words, cutoff)
 
 
 class SearchWord(models.Model):
@@ -433,3 +432,50 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class IndexBuild(models.Model):
+    """The last rebuild of the search index (one row): its token changes with every rebuild.
+
+    Derived state, written by Code.objects.rebuild_search_index(); never edited.
+    A process keeps what it reads of the index, such as the vocabulary that
+    words are respelled to, with the token it read first, and reads it anew
+    when the token has changed (derived_from_index()). In the database,
+    unlike a counter in the default per-process cache, the token is the same
+    for every app process and server, and changes in the same transaction as
+    the index.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    built = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-built"]
+
+    def __str__(self):
+        return f"search index built {self.built:%Y-%m-%d %H:%M:%S}"
+
+
+# {(database alias, name): (IndexBuild token, value)}, per process.
+_derived = {}
+
+
+def derived_from_index(using, name, read):
+    """read(), once per process and rebuild of the search index.
+
+    read() must read only what rebuild_search_index() writes. A call costs
+    one small query, for the token, instead of what read() costs. The token
+    is read before read() runs, so what a rebuild commits meanwhile is read
+    again on the next call. Before the index is first built there is no
+    token, and nothing is kept.
+    """
+    with connections[using].cursor() as cursor:
+        # Plain SQL: the ORM would build this query in twice the time it takes to run.
+        cursor.execute(f"SELECT token FROM {IndexBuild._meta.db_table}")
+        row = cursor.fetchone()
+    if row is None:
+        return read()
+    kept = _derived.get((using, name))
+    if kept is None or kept[0] != row[0]:
+        kept = _derived[(using, name)] = (row[0], read())
+    return kept[1]

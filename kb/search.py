@@ -19,7 +19,7 @@ no tsvector, in an FTS5 table ranked by bm25 with matching column weights.
 import difflib
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from kb import codes
@@ -327,8 +327,39 @@ def length_bounds(length, cutoff):
     return math.ceil(length * cutoff / (2 - cutoff)), math.floor(length * (2 - cutoff) / cutoff)
 
 
+class Vocabulary:
+    """The words published entries use ({word: number of entries}), indexed for respelling.
+
+    A mistyped word nearly always keeps its first two or its last two
+    letters right (one for a short word: "ful"); looking words up by
+    either leaves a few percent of the vocabulary for difflib to compare.
+    """
+
+    def __init__(self, counts):
+        self.counts = dict(counts)
+        self._by_ends = defaultdict(list)
+        for word, documents in self.counts.items():
+            for end in (1, 2):
+                self._by_ends["^" + word[:end]].append((word, documents))
+                self._by_ends[word[-end:] + "$"].append((word, documents))
+
+    def respellings(self, words, cutoff):
+        """{word: respelled} for the words no entry uses that are close enough to one that entries use."""
+        respelled = {}
+        for word in sorted(set(words) - self.counts.keys()):
+            if len(word) >= 3 and not word.isdigit():
+                respelled[word] = closest_word(word, self._candidates(word, cutoff), cutoff)
+        return {word: close for word, close in respelled.items() if close}
+
+    def _candidates(self, word, cutoff):
+        end = 2 if len(word) > 3 else 1
+        shortest, longest = length_bounds(len(word), cutoff)
+        near = {*self._by_ends["^" + word[:end]], *self._by_ends[word[-end:] + "$"]}
+        return [(other, documents) for other, documents in near if shortest <= len(other) <= longest]
+
+
 def closest_word(word, candidates, cutoff):
-    """The candidate most like word by difflib's ratio (SQLite has no pg_trgm); None if none reaches cutoff.
+    """The candidate most like word by difflib's ratio; None if none reaches cutoff.
 
     candidates: (word, documents) pairs. Ties go to the word more entries use.
     """
@@ -356,13 +387,11 @@ def close_codes(text, known, limit=5):
 
 # How close a word must be to be respelled, by difflib's ratio: "mialbox" and
 # "mailbox" score 0.86, "gmial" and "gmail" 0.8, but "script" and "security" 0.71.
-# Trigram similarity alone is too harsh on short words with swapped letters
-# (0.2 for "gmial" and "gmail"), so on PostgreSQL pg_trgm only shortlists the
-# candidates (TRIGRAM_SHORTLIST) and difflib decides, as on SQLite: both
-# databases respell the same way.
+# Trigram similarity (pg_trgm) is too harsh on short words with swapped
+# letters (0.2 for "gmial" and "gmail"); difflib decides on both databases,
+# so both respell the same way.
 SPELLING_CUTOFF = 0.8
 LOOSE_SPELLING_CUTOFF = 0.65
-TRIGRAM_SHORTLIST = (0.1, 50)
 
 
 # SQLite: an FTS5 table, rowid = kb_code.id ------------------------------

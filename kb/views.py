@@ -45,7 +45,7 @@ def code_list(request):
     # A search for one code, however written (5726, 550 5.7.26), goes straight
     # to its entry: half of all searches, so before any filter is built.
     target = search.read(request.GET.get("q", "")[:MAX_QUERY_LENGTH]).target
-    target_found = bool(target) and Code.objects.published().filter(code=target).exists()
+    target_found = bool(target) and Code.objects.has_published(target)
     narrowed = any(value for name, value in request.GET.items() if name not in ("q", "page"))
     if target_found and not narrowed:
         return redirect("code_detail", target)

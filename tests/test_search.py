@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
 from kb import search
-from kb.models import Cause, Code, ExampleReply, Provider, SearchWord
-from tests.helpers import KB_FIXTURES, make_code
+from kb.models import Cause, Code, ExampleReply, IndexBuild, Provider, SearchWord
+from tests.helpers import KB_FIXTURES, entry_change_form, make_code
 
 
 class ReadingCodesTests(SimpleTestCase):
@@ -219,6 +219,51 @@ class RespellingTests(TestCase):
 
     def test_a_word_far_from_every_word_finds_nothing(self):
         self.assertFalse(Code.objects.search("xylophone").exists())
+
+    def test_respelling_reads_the_vocabulary_once_per_rebuild_of_the_index(self):
+        Code.objects.understand("mialbox")
+        # The token of the index's last rebuild, then the two searches for words.
+        with self.assertNumQueries(3):
+            self.assertEqual(Code.objects.understand("mialbox").words, ("mailbox",))
+
+
+class VocabularyTests(SimpleTestCase):
+    VOCABULARY = search.Vocabulary({"mailbox": 20, "mailer": 3, "full": 9, "fuel": 1, "security": 9})
+
+    def test_a_word_is_respelled_to_the_closest_word_entries_use(self):
+        respelled = self.VOCABULARY.respellings(["mialbox", "ful", "security"], search.SPELLING_CUTOFF)
+        self.assertEqual(respelled, {"mialbox": "mailbox", "ful": "full"})
+
+    def test_a_word_keeping_neither_end_is_not_respelled(self):
+        # Close enough to "mailbox" by difflib (0.71) for a suggestion, but neither end survived.
+        self.assertEqual(self.VOCABULARY.respellings(["xailbon"], search.LOOSE_SPELLING_CUTOFF), {})
+
+
+class EditsReachTheNextSearchTests(TestCase):
+    """What a process keeps of the index (the vocabulary) is read anew after every rebuild."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.entry = make_code("5.2.2", title="Mailbox full", summary="The mailbox is full.")
+        Code.objects.rebuild_search_index()
+
+    def test_a_word_added_in_the_admin_is_respelled_to_in_the_next_search(self):
+        self.assertEqual(Code.objects.understand("qouta").words, ("qouta",))
+        self.client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+        response = self.client.post(
+            f"/admin/kb/code/{self.entry.pk}/change/", entry_change_form(self.entry, {"summary": "Over quota."})
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Code.objects.understand("qouta").words, ("quota",))
+        self.assertContains(self.client.get("/codes/", {"q": "mialbox qouta"}), "/codes/5.2.2/")
+
+    def test_a_rebuild_by_another_process_is_seen_by_the_next_search(self):
+        self.assertEqual(Code.objects.understand("qouta").words, ("qouta",))
+        # What another app process or server would commit: new words and a new token.
+        SearchWord.objects.create(word="quota", entries=1)
+        self.assertEqual(Code.objects.understand("qouta").words, ("qouta",))
+        IndexBuild.objects.update(token="another-process")
+        self.assertEqual(Code.objects.understand("qouta").words, ("quota",))
 
 
 # What support staff type, and the entry that must come first. Where two

@@ -295,6 +295,8 @@ QUERY_TABLE = [
     ("5.1.99", "5.1.0"),
     # Words
     ("mailbox full", {"5.2.2", "4.2.2"}),
+    # Sendmail's and Postfix's words for a mailbox that does not exist, not the catch-all 5.0.0
+    ("user unknown", "5.1.1"),
     ("greylisting", "4.7.1"),
     ("greylisted try again later", "4.7.1"),
     ("sender policy framework", "5.7.23"),

@@ -1,3 +1,4 @@
+import functools
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
@@ -5,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from kb import codes, search
@@ -139,7 +140,8 @@ class CodeQuerySet(models.QuerySet):
             entries = {pk: (code, standing) for pk, (code, standing, _) in matches.items()}
         text_ranks = {pk: rank for pk, (_, _, rank) in matches.items()}
         ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
-        return self.published().filter(pk__in=ids).order_by(_in_order_of(ids, connection))
+        # Every id is of a published entry: the matches and the codes above are.
+        return self.filter(pk__in=ids).order_by(_in_order_of(ids, connection))
 
     def published_codes(self):
         """{id: (code, standing)} of every published entry: what a search by code ranks.
@@ -236,6 +238,13 @@ def _in_order_of(ids, connection):
     return RawSQL("""instr(%s, ',' || "kb_code"."id" || ',')""", ["," + ",".join(map(str, ids)) + ","])
 
 
+# reverse() costs more than the rest of a search result's row, and a code's
+# URL changes only with the prefix the site is served under (or the URLconf).
+@functools.lru_cache(maxsize=4096)
+def _code_url(script_prefix, code):
+    return reverse("code_detail", args=[code])
+
+
 class Code(models.Model):
     """One entry: a basic reply code (550) or an enhanced status code (5.1.1).
 
@@ -303,7 +312,7 @@ class Code(models.Model):
         return (self.code,)
 
     def get_absolute_url(self):
-        return reverse("code_detail", args=[self.code])
+        return _code_url(get_script_prefix(), self.code)
 
     @property
     def kind(self):

@@ -30,7 +30,7 @@ def code_list(request):
         errors = {name: list(messages) for name, messages in filterset.form.errors.items()}
         return JsonResponse({"error": "Some filter values are not valid.", "errors": errors}, status=400)
     try:
-        page = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title"]).page(request.GET.get("page", 1))
+        page = EntryPaginator(filterset, PAGE_SIZE, ["code", "title"]).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         return _error("That page does not exist.", 404)
     return JsonResponse(

@@ -119,29 +119,34 @@ class CodeQuerySet(models.QuerySet):
         query = query.with_any_word()
         return query.matching(_text_matches(query, connection))
 
-    def search(self, q):
-        """Published entries for q (text, or a kb.search.Query from understand()), best first.
+    def ranked(self, q):
+        """The ids of the published entries for q (text, or a kb.search.Query
+        from understand()), best first.
 
         The ranking itself is kb.search.ranking(), in Python, so that it is the
         same on every database; the databases only say which entries match
-        q's words and how well. The ranking runs here, in at most two small
-        queries; the queryset returned keeps its order through further filters.
+        q's words and how well. It takes at most two small queries, none for
+        words that understand() has matched.
         """
         query = q if isinstance(q, search.Query) else self.understand(q)
         if not query:
-            return self.none()
-        connection = connections[self.db]
+            return []
         matches = {}
         if query.words:
-            matches = query.matches if query.matches is not None else _text_matches(query, connection)
+            matches = query.matches if query.matches is not None else _text_matches(query, connections[self.db])
         if query.codes or query.families:
             entries = self.published_codes()
         else:
-            entries = {pk: (code, standing) for pk, (code, standing, _) in matches.items()}
-        text_ranks = {pk: rank for pk, (_, _, rank) in matches.items()}
-        ids = search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
-        # Every id is of a published entry: the matches and the codes above are.
-        return self.filter(pk__in=ids).order_by(_in_order_of(ids, connection))
+            entries = {pk: (match.code, match.standing) for pk, match in matches.items()}
+        text_ranks = {pk: match.rank for pk, match in matches.items()}
+        return search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
+
+    def search(self, q):
+        """Published entries for q, best first (ranked()), as a queryset that keeps
+        its order through further filters."""
+        ids = self.ranked(q)
+        # Every id is of a published entry: the matches and the codes ranked are.
+        return self.filter(pk__in=ids).order_by(_in_order_of(ids, connections[self.db])) if ids else self.none()
 
     def published_codes(self):
         """{id: (code, standing)} of every published entry: what a search by code ranks.
@@ -223,11 +228,11 @@ class CodeQuerySet(models.QuerySet):
 
 
 def _text_matches(query, connection):
-    """{id: (code, standing, rank)} of the published entries matching query's words; a higher rank is better."""
+    """{id: kb.search.Match} of the published entries matching query's words."""
     matches = search.postgres_matches if connection.vendor == "postgresql" else search.sqlite_matches
     with connection.cursor() as cursor:
         rows = matches(cursor, query.words, query.match_all)
-    return {pk: (code, standing, rank) for pk, code, standing, rank in rows}
+    return {pk: search.Match(*match) for pk, *match in rows}
 
 
 def _in_order_of(ids, connection):

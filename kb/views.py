@@ -58,9 +58,9 @@ def code_list(request):
 
     query = filterset.form.cleaned_data["q"] or search.Query()
     if query.words:
-        paginator = EntryPaginator(filterset.qs, RESULTS_PER_PAGE, ["code", "title", "summary"])
+        paginator = EntryPaginator(filterset, RESULTS_PER_PAGE, ["code", "title", "summary"])
     else:
-        paginator = EntryPaginator(filterset.qs, PAGE_SIZE, ["code", "title"])
+        paginator = EntryPaginator(filterset, PAGE_SIZE, ["code", "title"])
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,

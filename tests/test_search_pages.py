@@ -1,8 +1,12 @@
 """The search page, its filters and the search API."""
 
+from urllib.parse import urlencode
+
+from django.http import QueryDict
 from django.test import TestCase
 from django.urls import reverse
 
+from kb.filters import CodeFilter
 from kb.models import Category, Code, ExampleReply, Provider
 from tests.helpers import KB_FIXTURES, make_code, page_text
 
@@ -108,10 +112,16 @@ class SearchPageTests(TestCase):
         self.assertContains(response, 'data-focus-key="/"')
 
     def test_a_word_search_costs_a_fixed_number_of_queries(self):
-        # The matching entries (1), the rows in ranked order (1), the category and provider options (1).
-        with self.assertNumQueries(3):
+        # The matching entries, with their rows (1), the category and provider options (1).
+        with self.assertNumQueries(2):
             self.get(q="mailbox full")
-        # Codes: the published codes and the related entries (2) instead of the matches.
+        # A typo: no match, the vocabulary's token (kept in memory), the match respelled.
+        with self.assertNumQueries(4):
+            self.get(q="mialbox full")
+        # Another filter: the rows of the entries left, in ranked order (1).
+        with self.assertNumQueries(3):
+            self.get(q="mailbox full", severity="permanent")
+        # Codes: the published codes, the related entries and the rows (3) instead of the matches.
         with self.assertNumQueries(4):
             self.get(q="5.2.2 4.2.2")
         with self.assertNumQueries(1):
@@ -154,8 +164,8 @@ class SearchApiTests(TestCase):
         self.assertIn("class", response.json()["errors"])
 
     def test_a_search_costs_a_fixed_number_of_queries(self):
-        # The matching entries (1), the rows in ranked order (1).
-        with self.assertNumQueries(2):
+        # The matching entries, with their rows (1).
+        with self.assertNumQueries(1):
             self.get(q="mailbox full")
         with self.assertNumQueries(1):
             self.get()
@@ -170,6 +180,14 @@ class PublishedSearchPagesTests(TestCase):
         for q, entry in [("5726", "5.7.26"), ("550 5.7.26", "5.7.26"), ("550-5.7.26", "5.7.26"), ("5.7.509", "5.7.509")]:
             with self.subTest(q=q):
                 self.assertRedirects(self.client.get(reverse("code_list"), {"q": q}), f"/codes/{entry}/")
+
+    def test_a_search_by_words_alone_lists_the_rows_the_database_would(self):
+        fields = ["id", "code", "title", "summary"]
+        for q in ["mailbox full", "user unknown", "mialbox ful", "spf dkim dmarc", "xylophone"]:
+            with self.subTest(q=q):
+                filterset = CodeFilter(QueryDict(urlencode({"q": q})), queryset=Code.objects.published().in_code_order())
+                self.assertTrue(filterset.is_valid())
+                self.assertEqual(filterset.rows(fields), list(filterset.qs.values_list(*fields)))
 
     def test_the_issue_examples_list_the_right_entry_first(self):
         for q, first in [("5.7.", "5.7.0"), ("gmail spf", "5.7.27")]:

@@ -160,16 +160,19 @@ class CodeFilter(django_filters.FilterSet):
     def rows(self, fields):
         """(id, *fields) of the entries found, in order; fields are in the model's order.
 
-        A search by words alone with no other filter has them already: its
-        matches came with their titles and summaries (kb.search.Match), which
-        saves a query, a round trip to PostgreSQL, on most searches. Anything
-        else reads them from the filtered entries.
+        A search with no other filter has them already, from what it read to
+        rank (kb.search.Entry): the titles and summaries of the entries its
+        words match, the titles of the published codes. That saves a query,
+        a round trip to PostgreSQL, on most searches. Anything else, and a
+        search for codes and words at once (whose codes come without
+        summaries), reads them from the filtered entries.
         """
         query = self.form.cleaned_data["q"]
         others = [value for name, value in self.form.cleaned_data.items() if name != "q" and value not in EMPTY_VALUES]
-        if query and query.words and not (query.codes or query.families or others):
-            matches = query.matches
-            return [(pk, *(getattr(matches[pk], name) for name in fields[1:])) for pk in self.queryset.ranked(query)]
+        with_codes = query and (query.codes or query.families)
+        if query and not others and not (with_codes and "summary" in fields):
+            ranked = self.queryset.ranked(query)
+            return [(pk, *(getattr(entry, name) for name in fields[1:])) for pk, entry in ranked]
         return list(self.qs.values_list(*fields))
 
     def filter_class(self, queryset, name, digit):

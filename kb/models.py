@@ -120,8 +120,8 @@ class CodeQuerySet(models.QuerySet):
         return query.matching(_text_matches(query, connection))
 
     def ranked(self, q):
-        """The ids of the published entries for q (text, or a kb.search.Query
-        from understand()), best first.
+        """[(id, kb.search.Entry)] of the published entries for q (text, or a
+        kb.search.Query from understand()), best first.
 
         The ranking itself is kb.search.ranking(), in Python, so that it is the
         same on every database; the databases only say which entries match
@@ -134,30 +134,31 @@ class CodeQuerySet(models.QuerySet):
         matches = {}
         if query.words:
             matches = query.matches if query.matches is not None else _text_matches(query, connections[self.db])
+        entries = matches
         if query.codes or query.families:
-            entries = self.published_codes()
-        else:
-            entries = {pk: (match.code, match.standing) for pk, match in matches.items()}
+            entries = {**self.published_codes(), **matches}
         text_ranks = {pk: match.rank for pk, match in matches.items()}
-        return search.ranking(query, entries, text_ranks, self._related(entries, query.codes))
+        codes = {pk: (entry.code, entry.standing) for pk, entry in entries.items()}
+        ids = search.ranking(query, codes, text_ranks, self._related(codes, query.codes))
+        return [(pk, entries[pk]) for pk in ids]
 
     def search(self, q):
         """Published entries for q, best first (ranked()), as a queryset that keeps
         its order through further filters."""
-        ids = self.ranked(q)
+        ids = [pk for pk, _ in self.ranked(q)]
         # Every id is of a published entry: the matches and the codes ranked are.
         return self.filter(pk__in=ids).order_by(_in_order_of(ids, connections[self.db])) if ids else self.none()
 
     def published_codes(self):
-        """{id: (code, standing)} of every published entry: what a search by code ranks.
+        """{id: kb.search.Entry} of every published entry, without summaries: what a search by code ranks.
 
         Plain SQL, as in has_published(): searches by code are half of all
         searches, and the ORM takes longer to build these two queries than
         the database takes to answer them.
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT id, code, standing FROM {Code._meta.db_table} WHERE published")
-            return {pk: (code, standing) for pk, code, standing in cursor.fetchall()}
+            cursor.execute(f"SELECT id, code, standing, title FROM {Code._meta.db_table} WHERE published")
+            return {pk: search.Entry(*entry) for pk, *entry in cursor.fetchall()}
 
     def has_published(self, code):
         """Whether code has a published entry."""
@@ -228,11 +229,11 @@ class CodeQuerySet(models.QuerySet):
 
 
 def _text_matches(query, connection):
-    """{id: kb.search.Match} of the published entries matching query's words."""
+    """{id: kb.search.Entry} of the published entries matching query's words."""
     matches = search.postgres_matches if connection.vendor == "postgresql" else search.sqlite_matches
     with connection.cursor() as cursor:
         rows = matches(cursor, query.words, query.match_all)
-    return {pk: search.Match(*match) for pk, *match in rows}
+    return {pk: search.Entry(*entry) for pk, *entry in rows}
 
 
 def _in_order_of(ids, connection):

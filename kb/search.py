@@ -81,15 +81,16 @@ class Family:
         return self.prefix + "x"
 
 
-class Match(NamedTuple):
-    """A published entry that the words of a query match: what ranking needs
-    (rank: higher is better), and what a page of results shows of it."""
+class Entry(NamedTuple):
+    """A published entry as a search reads it: what ranking needs, and what a
+    page of results shows of it. Only a search for words reads the summary,
+    and rank says how well the words match (higher is better)."""
 
     code: str
     standing: str
-    rank: float
     title: str
-    summary: str
+    summary: str | None = None
+    rank: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Query:
     words: everything else, lower case, for full-text search.
     corrections: (typed, used) pairs when words were respelled to find anything.
     match_all: whether every word must match (False: any word may, best first).
-    matches: the entries the words match, {id: Match}, when
+    matches: the entries the words match, {id: Entry}, when
         CodeQuerySet.understand() has looked them up (None when not yet).
     """
 
@@ -429,11 +430,11 @@ def sqlite_match(words, match_all):
 
 
 def sqlite_matches(cursor, words, match_all):
-    """(kb_code.id, *Match) of the published entries matching words, ranked by
+    """(kb_code.id, *Entry) of the published entries matching words, ranked by
     bm25 with the column weights, negated so that higher is better."""
     weights = ", ".join(map(str, SQLITE_COLUMN_WEIGHTS))
     cursor.execute(
-        f"SELECT c.id, c.code, c.standing, -bm25(kb_code_fts, {weights}), c.title, c.summary FROM kb_code_fts "
+        f"SELECT c.id, c.code, c.standing, c.title, c.summary, -bm25(kb_code_fts, {weights}) FROM kb_code_fts "
         "JOIN kb_code c ON c.id = kb_code_fts.rowid WHERE kb_code_fts MATCH %s AND c.published",
         [sqlite_match(words, match_all)],
     )
@@ -471,7 +472,7 @@ def postgres_matches(cursor, words, match_all):
     if match_all and len(words) > 1:
         ranked, rank_params = f"{matching} || phraseto_tsquery('english', %s)", [*params, " ".join(words)]
     cursor.execute(
-        f"SELECT id, code, standing, ts_rank_cd(search_vector, {ranked}, 1), title, summary FROM kb_code "
+        f"SELECT id, code, standing, title, summary, ts_rank_cd(search_vector, {ranked}, 1) FROM kb_code "
         f"WHERE published AND search_vector @@ ({matching})",
         [*rank_params, *params],
     )

@@ -6,8 +6,8 @@ from kb import search
 # What only one database can do, each guarded by vendor so that the same
 # migrations run on SQLite and PostgreSQL.
 POSTGRES_FORWARDS = [
-    # pg_trgm's similarity() shortlists the words a mistyped one may be (SearchWord.objects.respellings).
-    # The vocabulary is a few thousand words, so a scan beats keeping a trigram index on it.
+    # pg_trgm's similarity() shortlisted the words a mistyped one may be; respelling has since moved
+    # to Python (kb.search.Vocabulary), the same on both databases, and no query uses the extension.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # Serves the @@ match of CodeQuerySet.search().
     "CREATE INDEX kb_code_search_vector_gin ON kb_code USING gin (search_vector)",

@@ -70,6 +70,15 @@ def kind_of(code):
     return None
 
 
+def canonical(text):
+    """The one spelling of a code written with stray spaces or zeros (5.07.026 -> 5.7.26), or None."""
+    text = text.strip()
+    parts = text.split(".")
+    if len(parts) == 3 and all(part.isdigit() and len(part) <= 3 for part in parts):
+        text = ".".join(str(int(part)) for part in parts)
+    return text if kind_of(text) else None
+
+
 def class_of(code):
     return code[:1]
 

@@ -215,11 +215,8 @@ def _code(token):
 
 def _enhanced(token):
     """5.07.026 -> 5.7.26: one code, one spelling (RFC 3463 §2 allows the zeros; we do not)."""
-    match = _ENHANCED.fullmatch(token)
-    if not match:
-        return None
-    code = ".".join(str(int(part)) if part.isdigit() else part for part in match.groups())
-    return code if codes.kind_of(code) == codes.ENHANCED else None
+    code = codes.canonical(token) if _ENHANCED.fullmatch(token) else None
+    return code if code and codes.kind_of(code) == codes.ENHANCED else None
 
 
 def _loose_enhanced(token):

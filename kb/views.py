@@ -101,7 +101,7 @@ def opensearch(request):
 
 
 def code_detail(request, code):
-    canonical = _canonical(code)
+    canonical = codes.canonical(code)
     if canonical is None:
         return render(request, "kb/code_unknown.html", {"code": code, "malformed": True}, status=404)
     if canonical != code:
@@ -148,18 +148,6 @@ def _step_groups(steps):
         seen.add(audience)
         number += len(run)
     return groups
-
-
-def _canonical(text):
-    """The canonical spelling of a code written with stray zeros or spaces, or None."""
-    text = text.strip()
-    if codes.kind_of(text):
-        return text
-    parts = text.split(".")
-    if len(parts) == 3 and all(part.isdigit() for part in parts):
-        candidate = ".".join(str(int(part)) for part in parts)
-        return candidate if codes.kind_of(candidate) else None
-    return None
 
 
 def _missing(request, code):

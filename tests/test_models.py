@@ -32,6 +32,12 @@ class CodeSyntaxTests(SimpleTestCase):
         self.assertIs(codes.hard_bounce_of("4.4.1"), False)
         self.assertIsNone(codes.hard_bounce_of("250"))
 
+    def test_canonical_drops_stray_zeros_and_spaces(self):
+        self.assertEqual(codes.canonical(" 5.07.026 "), "5.7.26")
+        self.assertEqual(codes.canonical("550"), "550")
+        for text in ("5.7", "5.1234.1", "6.1.1", "abc", "5726"):
+            self.assertIsNone(codes.canonical(text), text)
+
     def test_codes_sort_numerically_within_their_class(self):
         ordered = sorted(["5.1.10", "550", "5.1.2", "421", "5.1.1", "4.2.2", "554"], key=codes.sort_key)
         self.assertEqual(ordered, ["421", "4.2.2", "550", "554", "5.1.1", "5.1.2", "5.1.10"])

@@ -55,7 +55,7 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(parse(data).text, data.decode("latin-1"))
 
     def test_the_span_marks_the_diagnostic_in_report_text(self):
-        report = parse(sample("bsd__lhost-exim-02.eml"))
+        report = parse(sample("maildir__bsd__lhost-exim-02.eml"))
         for finding in report.findings:
             start, end = finding.span
             self.assertEqual(report.text[start:end], finding.diagnostic)
@@ -67,7 +67,7 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(finding.diagnostic, "550 5.1.1 The email account does not exist. Please check the address.")
 
     def test_a_report_lists_findings_in_the_order_of_the_bounce(self):
-        report = parse(sample("bsd__lhost-exim-02.eml"))
+        report = parse(sample("maildir__bsd__lhost-exim-02.eml"))
         self.assertIsInstance(report, Report)
         self.assertEqual([f.recipient for f in report.findings], ["kijitora@example.jp", "sabatora@example.jp"])
 

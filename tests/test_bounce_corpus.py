@@ -3,7 +3,7 @@ import json
 import unittest
 
 from kb.bounce import BounceError, parse
-from tests.test_bounce_support import answers, corpus_dir
+from tests.test_bounce_support import CORPUS, answers
 
 
 def parse_or_none(data):
@@ -21,7 +21,7 @@ def answers_or_none(data):
 class CorpusTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        corpus = corpus_dir()
+        corpus = CORPUS
         cls.files = sorted((corpus / "emails").iterdir())
         cls.reports = {path.name: parse_or_none(path.read_bytes()) for path in cls.files}
         cls.expected = [json.loads(line) for line in (corpus / "expected.jsonl").read_text().splitlines()]

@@ -31,7 +31,7 @@ def group(recipient="bob@example.org", action="failed", status="5.1.1", diagnost
 
 class DeliveryStatusTests(unittest.TestCase):
     def test_a_postfix_dsn_gives_recipient_action_codes_and_remote_mta(self):
-        report = parse(sample("bsd__lhost-postfix-05.eml"))
+        report = parse(sample("maildir__bsd__lhost-postfix-05.eml"))
         self.assertEqual(report.kind, "dsn")
         finding = report.findings[0]
         self.assertEqual((finding.recipient, finding.action, finding.reply_code, finding.status, finding.command),
@@ -116,7 +116,7 @@ class RecipientFieldTests(unittest.TestCase):
         self.assertEqual((finding.reply_code, finding.diagnostic), (None, "255"))
 
     def test_a_report_without_a_diagnostic_is_completed_from_its_text(self):
-        name = "bsd__lhost-exchange2007-01.eml"
+        name = "maildir__bsd__lhost-exchange2007-01.eml"
         self.assertEqual(rows(name), ("dsn", [("mikeneko@example.co.jp", "550", "5.1.1", None)]))
         self.assertEqual(parse(sample(name)).findings[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found")
 

@@ -28,7 +28,7 @@ class LineEndingTests(unittest.TestCase):
                     self.assertEqual(answers(parse(lf.replace(b"\n", ending))), expected)
 
     def test_spans_follow_the_line_endings_of_the_input(self):
-        data = sample("bsd__lhost-exim-02.eml").replace(b"\n", b"\r\n")
+        data = sample("maildir__bsd__lhost-exim-02.eml").replace(b"\n", b"\r\n")
         report = parse(data)
         for finding in report.findings:
             start, end = finding.span
@@ -42,13 +42,13 @@ class LineEndingTests(unittest.TestCase):
             self.assertTrue(report.text.startswith("250 2.1.5 Ok", finding.span[0]))
 
     def test_a_body_line_starting_with_from_does_not_split_a_message(self):
-        data = (b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("bsd__lhost-exim-02.eml")
+        data = (b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("maildir__bsd__lhost-exim-02.eml")
                 + b"\nFrom the desk of Bob\n\nFrom here on, nothing.\n")
         self.assertEqual(len(parse(data).findings), 2)
 
     def test_an_mbox_file_starting_with_a_from_line(self):
-        data = b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("bsd__lhost-exim-02.eml")
-        self.assertEqual(answers(parse(data)), answers(parse(sample("bsd__lhost-exim-02.eml"))))
+        data = b"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n" + sample("maildir__bsd__lhost-exim-02.eml")
+        self.assertEqual(answers(parse(data)), answers(parse(sample("maildir__bsd__lhost-exim-02.eml"))))
 
 
 class TransferEncodingTests(unittest.TestCase):
@@ -96,7 +96,7 @@ class CharsetTests(unittest.TestCase):
                 self.assertIn("caf\u00e9", finding.diagnostic)
 
     def test_a_real_iso_2022_jp_notice(self):
-        finding = parse(sample("bsd__lhost-kddi-01.eml")).findings[0]
+        finding = parse(sample("maildir__bsd__lhost-kddi-01.eml")).findings[0]
         self.assertEqual(finding.recipient, "kijitora@x0000000000000.dion.ne.jp")
 
     def test_an_encoded_word_subject_is_decoded(self):

@@ -7,17 +7,17 @@ from tests.test_bounce_support import rows, sample
 
 class MtaFormatTests(unittest.TestCase):
     def test_exim_lists_each_failed_address_with_its_reply(self):
-        self.assertEqual(rows("bsd__lhost-exim-02.eml"), ("exim", [
+        self.assertEqual(rows("maildir__bsd__lhost-exim-02.eml"), ("exim", [
             ("kijitora@example.jp", "550", "5.1.1", "RCPT"), ("sabatora@example.jp", "550", "5.2.1", "RCPT")]))
 
     def test_exim_and_sendmail_name_the_remote_host(self):
-        self.assertEqual([f.remote_mta for f in parse(sample("bsd__lhost-exim-02.eml")).findings], ["mx.example.jp"] * 2)
-        self.assertEqual([(f.recipient, f.remote_mta) for f in parse(sample("bsd__lhost-v5sendmail-07.eml")).findings], [
+        self.assertEqual([f.remote_mta for f in parse(sample("maildir__bsd__lhost-exim-02.eml")).findings], ["mx.example.jp"] * 2)
+        self.assertEqual([(f.recipient, f.remote_mta) for f in parse(sample("maildir__bsd__lhost-v5sendmail-07.eml")).findings], [
             ("kijitora@example.org", "mailin1.example.org"), ("mikeneko@example.org", None),
             ("hachiware@example.edu", "smtp.example.edu")])
 
     def test_qmail_names_the_stage_in_its_own_words(self):
-        self.assertEqual(rows("bsd__lhost-qmail-02.eml"), ("qmail", [
+        self.assertEqual(rows("maildir__bsd__lhost-qmail-02.eml"), ("qmail", [
             ("userunknown@example.jp", "550", "5.1.1", "RCPT"), ("filtered@example.jp", "550", "5.2.1", "RCPT")]))
 
     def test_qmail_local_failures_carry_their_own_status(self):
@@ -25,24 +25,24 @@ class MtaFormatTests(unittest.TestCase):
         self.assertEqual((kind, found), ("qmail", [("kijitora@example.net", None, "4.4.3", None)]))
 
     def test_yahoo_names_the_stage_in_brackets(self):
-        self.assertEqual(rows("bsd__lhost-yahoo-01.eml"), ("yahoo", [("kijitora@example.org", "550", "5.1.1", "RCPT")]))
+        self.assertEqual(rows("maildir__bsd__lhost-yahoo-01.eml"), ("yahoo", [("kijitora@example.org", "550", "5.1.1", "RCPT")]))
 
     def test_gmail_quotes_the_other_servers_reply(self):
-        self.assertEqual(rows("bsd__lhost-gmail-01.eml"), ("gmail", [("userunknown@example.jp", "550", "5.1.1", None)]))
+        self.assertEqual(rows("maildir__bsd__lhost-gmail-01.eml"), ("gmail", [("userunknown@example.jp", "550", "5.1.1", None)]))
 
     def test_exchange_2003_lists_recipients_without_a_code(self):
-        report = parse(sample("bsd__lhost-exchange2003-01.eml"))
+        report = parse(sample("maildir__bsd__lhost-exchange2003-01.eml"))
         self.assertEqual(report.kind, "exchange")
         self.assertEqual(report.findings[0].recipient, "kijitora@example.jp")
         self.assertIn("The recipient name is not recognized", report.findings[0].diagnostic)
 
     def test_office_365_quotes_the_remote_reply_without_its_quotes(self):
-        name = "bsd__lhost-office365-02.eml"
+        name = "maildir__bsd__lhost-office365-02.eml"
         self.assertEqual(rows(name), ("exchange", [("kijitora@example.onmicrosoft.com", "550", "5.1.1", None)]))
         self.assertEqual(parse(sample(name)).findings[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found")
 
     def test_amazon_ses_writes_its_status_before_the_quoted_reply(self):
-        finding = parse(sample("bsd__lhost-amazonses-02.eml")).findings[0]
+        finding = parse(sample("maildir__bsd__lhost-amazonses-02.eml")).findings[0]
         self.assertEqual((finding.reply_code, finding.status), ("550", "5.3.0"))
 
     def test_amazon_ses_json_notifications(self):
@@ -53,7 +53,7 @@ class MtaFormatTests(unittest.TestCase):
                          ("success@simulator.amazonses.com", "delivered", "250", "2.6.0"))
 
     def test_mailmarshal_gives_the_reply_before_the_recipients_it_affected(self):
-        self.assertEqual(rows("dos__lhost-mailmarshalsmtp-01.eml"), (
+        self.assertEqual(rows("maildir__dos__lhost-mailmarshalsmtp-01.eml"), (
             "text", [("dummyuser@blabla.xxxxxxxxxxxx.com", "550", "5.1.1", None)]))
 
     def test_an_address_after_a_label_or_in_a_sentence(self):

@@ -14,7 +14,7 @@ def report(report_type, part_type, fields):
 
 class NotABounceTests(unittest.TestCase):
     def test_an_arf_feedback_report_has_kind_feedback_and_no_findings(self):
-        result = parse(sample("bsd__arf-14.eml"))
+        result = parse(sample("maildir__bsd__arf-14.eml"))
         self.assertEqual((result.kind, result.findings), ("feedback", []))
 
     def test_a_feedback_report_quoting_smtp_codes_still_has_no_findings(self):
@@ -30,7 +30,7 @@ class NotABounceTests(unittest.TestCase):
         self.assertEqual((result.kind, result.findings), ("read-receipt", []))
 
     def test_an_rfc_3834_auto_reply_has_kind_auto_reply(self):
-        result = parse(sample("bsd__rfc3834-01.eml"))
+        result = parse(sample("maildir__bsd__rfc3834-01.eml"))
         self.assertEqual((result.kind, result.findings), ("auto-reply", []))
 
     def test_a_vacation_message_without_headers_saying_so(self):
@@ -51,7 +51,7 @@ def forwarded(attached):
 
 class ForwardedBounceTests(unittest.TestCase):
     def test_a_bounce_forwarded_as_an_attachment_is_read_in_place(self):
-        report = parse(forwarded(sample("bsd__lhost-exim-02.eml")))
+        report = parse(forwarded(sample("maildir__bsd__lhost-exim-02.eml")))
         self.assertEqual(report.kind, "exim")
         for finding in report.findings:
             self.assertEqual(report.text[finding.span[0]:finding.span[1]], finding.diagnostic)

@@ -7,11 +7,11 @@ import json
 import unittest
 
 from kb.bounce import parse
-from tests.test_bounce_support import corpus_dir, sample
+from tests.test_bounce_support import CORPUS, sample
 
 
 def sisimai(name):
-    rows = (json.loads(line) for line in (corpus_dir() / "expected.jsonl").read_text().splitlines())
+    rows = (json.loads(line) for line in (CORPUS / "expected.jsonl").read_text().splitlines())
     return {row["recipient"]: row for row in rows if row["file"] == name}
 
 

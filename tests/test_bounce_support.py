@@ -1,29 +1,18 @@
 """Shared helpers for the kb.bounce tests: where the sample bounces are. (No tests here.)"""
-import os
 from pathlib import Path
 
 from kb.bounce import parse
 
-DATA = Path(__file__).resolve().parent / "data" / "bounces"
-
-
-def corpus_dir():
-    """The Sisimai corpus: $SMTP_KB_CORPUS, else ../shared beside the repository, else /work/shared."""
-    candidates = [os.environ.get("SMTP_KB_CORPUS"),
-                  Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai",
-                  "/work/shared/corpus/sisimai"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "emails").is_dir():
-            return Path(candidate)
-    raise FileNotFoundError("The bounce corpus is missing: set SMTP_KB_CORPUS to shared/corpus/sisimai.")
+DATA = Path(__file__).resolve().parent / "data"
+# sisimai/set-of-emails, bundled with its licence (tests/data/sisimai/README.md).
+CORPUS = DATA / "sisimai"
+# ESP webhook payloads from symfony/symfony and django-anymail (tests/data/esp-events/SOURCE.txt).
+ESP_EVENTS = DATA / "esp-events"
 
 
 def sample(name):
-    """Bytes of a bundled sample (tests/data/bounces) or, failing that, of a corpus email."""
-    bundled = DATA / name
-    if bundled.exists():
-        return bundled.read_bytes()
-    return (corpus_dir() / "emails" / name).read_bytes()
+    """Bytes of a corpus email, by its name under tests/data/sisimai/emails."""
+    return (CORPUS / "emails" / name).read_bytes()
 
 
 def answers(report):

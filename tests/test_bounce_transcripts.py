@@ -34,7 +34,7 @@ class TranscriptTests(unittest.TestCase):
         self.assertNotIn("5.5.1", statuses)
 
     def test_a_sendmail_session_error_goes_to_the_recipients_it_names_next(self):
-        report = parse(sample("bsd__lhost-v5sendmail-07.eml"))
+        report = parse(sample("maildir__bsd__lhost-v5sendmail-07.eml"))
         self.assertEqual(report.kind, "sendmail")
         self.assertEqual([(f.recipient, f.reply_code, f.command) for f in report.findings], [
             ("kijitora@example.org", "501", "MAIL"),     # the server refused MAIL FROM for this session
@@ -42,7 +42,7 @@ class TranscriptTests(unittest.TestCase):
             ("hachiware@example.edu", "550", "RCPT")])
 
     def test_a_sendmail_dsn_with_its_transcript(self):
-        finding = parse(sample("bsd__lhost-sendmail-07.eml")).findings[0]
+        finding = parse(sample("maildir__bsd__lhost-sendmail-07.eml")).findings[0]
         self.assertEqual((finding.recipient, finding.reply_code, finding.status, finding.command),
                          ("kijitora@example.org", "554", "5.7.1", "RCPT"))
 

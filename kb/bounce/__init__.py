@@ -27,11 +27,11 @@ import re
 from dataclasses import replace
 
 from . import amazon_ses, combine, dsn, formats, freetext, htmltext
-from .findings import BounceError, Finding, Report
+from .findings import BounceError, EspVerdict, Finding, Report
 from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, split_mailbox
 from .replies import find_reply
 
-__all__ = ["parse", "Report", "Finding", "BounceError"]
+__all__ = ["parse", "Report", "Finding", "EspVerdict", "BounceError"]
 
 _LINE_END = re.compile(r"[\r\n]")
 _BLANKS = re.compile(r"[\r\n \t]*")

@@ -9,6 +9,22 @@ class BounceError(ValueError):
 
 
 @dataclass(frozen=True)
+class EspVerdict:
+    """What an ESP's webhook event says of one recipient, kept beside our own reading.
+
+    `esp` is the ESP's short name ("sendgrid"); `event` its own event name ("bounce",
+    "dropped", "Permanent"); `permanent` its verdict (True permanent, False temporary, None
+    not given); `bounce_type` its own classification ("Suppressed", "hard_bounce", ...);
+    `detail` its own words about the failure when they are no SMTP reply.
+    """
+    esp: str
+    event: str | None = None
+    permanent: bool | None = None
+    bounce_type: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One recipient's outcome, as a bounce reports it.
 
@@ -17,6 +33,8 @@ class Finding:
     continuation prefixes dropped; `span` is (start, end) of the text it was read from in
     `Report.text` (its lines, with their prefixes and folds), or None when that text is not
     there as written (a base64 or quoted-printable part, another charset, HTML).
+    `esp` is the ESP's own verdict when the input was an ESP webhook event; `note` is a
+    remark of the parser for a person (e.g. that an event carries no SMTP reply at all).
     """
     recipient: str | None
     action: str | None
@@ -26,6 +44,8 @@ class Finding:
     remote_mta: str | None = None
     command: str | None = None
     span: tuple[int, int] | None = None
+    esp: EspVerdict | None = None
+    note: str | None = None
 
     @property
     def hard_bounce(self):

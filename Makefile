@@ -2,7 +2,6 @@
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-FIXTURES := fixtures/categories.yaml fixtures/providers.yaml $(sort $(wildcard fixtures/codes-*.yaml))
 # What a local plain-HTTP server needs; production defaults stay strict.
 LOCAL_ENV := DEBUG=1 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get -y -q
@@ -34,7 +33,7 @@ bench-tools:
 
 db: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py load_kb
 
 run: db
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -171,9 +171,8 @@ def prepare_database(env, fresh_sqlite):
     """
     if fresh_sqlite:
         Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-    fixtures = ["categories.yaml", "providers.yaml", *sorted(p.name for p in (ROOT / "fixtures").glob("codes-*.yaml"))]
     manage = [sys.executable, "manage.py"]
-    for command in (["collectstatic", "--noinput"], ["migrate", "--noinput"], ["loaddata", *fixtures]):
+    for command in (["collectstatic", "--noinput"], ["migrate", "--noinput"], ["load_kb"]):
         subprocess.run([*manage, *command, "--verbosity", "0"], cwd=ROOT, env=env, check=True)
     if env["DATABASE_URL"].startswith("postgres"):
         vacuum = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"

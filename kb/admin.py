@@ -17,7 +17,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from kb import codes, history
-from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
+from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep, SearchPhrase
 
 PARKED_POSITION = 20000  # above any real position; PositiveSmallIntegerField holds up to 32767
 
@@ -25,7 +25,7 @@ PARKED_POSITION = 20000  # above any real position; PositiveSmallIntegerField ho
 class CodeForm(forms.ModelForm):
     class Meta:
         model = Code
-        fields = ["code", "title", "standing", "summary", "references", "categories", "related", "published"]
+        fields = ["code", "range_end", "title", "standing", "summary", "references", "categories", "related", "published"]
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -221,6 +221,13 @@ class ExampleReplyInline(admin.StackedInline):
     autocomplete_fields = ["provider"]
 
 
+class SearchPhraseInline(admin.TabularInline):
+    model = SearchPhrase
+    extra = 0
+    ordering = ["position"]
+    verbose_name_plural = "also searched as"
+
+
 class CodeClassFilter(admin.SimpleListFilter):
     title = "class"
     parameter_name = "class"
@@ -246,10 +253,10 @@ class CodeKindFilter(admin.SimpleListFilter):
 @admin.register(Code)
 class CodeAdmin(RebuildsSearchIndex, KeepsHistory):
     form = CodeForm
-    inlines = [CauseInline, ResolutionStepInline, ExampleReplyInline]
+    inlines = [CauseInline, ResolutionStepInline, ExampleReplyInline, SearchPhraseInline]
     list_display = ["code", "title", "kind", "severity", "standing", "published", "updated"]
     list_filter = [CodeClassFilter, CodeKindFilter, "standing", "published", "categories"]
-    search_fields = ["code", "title", "examples__text"]
+    search_fields = ["code", "title", "examples__text", "phrases__text"]
     filter_horizontal = ["categories", "related"]
     readonly_fields = ["updated"]
     show_full_result_count = False
@@ -300,7 +307,8 @@ class ExampleReplyAdmin(RebuildsSearchIndex, KeepsHistory):
 
 @admin.register(Provider)
 class ProviderAdmin(RebuildsSearchIndex, KeepsHistory):
-    list_display = ["name", "slug", "website"]
+    list_display = ["name", "slug", "kind", "website"]
+    list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -21,6 +21,7 @@ def all_problems(entries=None):
     entries = list(entries if entries is not None else _published_entries())
     known = {entry.code for entry in entries}
     yield from coverage_problems(known)
+    yield from phrase_problems(entries)
     for entry in entries:
         yield from section_problems(entry)
         yield from standing_problems(entry)
@@ -30,7 +31,7 @@ def all_problems(entries=None):
 
 def _published_entries():
     return Code.objects.published().prefetch_related(
-        "causes", "steps", "examples", "categories", "related", "related_from"
+        "causes", "steps", "examples", "phrases", "categories", "related", "related_from"
     )
 
 
@@ -102,3 +103,17 @@ def link_problems(entry, known):
     for related in [*entry.related.all(), *entry.related_from.all()]:
         if related.code not in known:
             yield entry.code, f"related code {related.code} is not published"
+
+
+def phrase_problems(entries):
+    """A search phrase names one entry, unless every entry that has it marks it shared on purpose."""
+    by_text = {}
+    for entry in entries:
+        for phrase in entry.phrases.all():
+            by_text.setdefault(" ".join(phrase.text.lower().split()), []).append((entry.code, phrase.shared))
+    for text, holders in sorted(by_text.items()):
+        if len(holders) > 1 and not all(shared for _, shared in holders):
+            others = ", ".join(code for code, _ in holders)
+            for code, shared in holders:
+                if not shared:
+                    yield code, f"the search phrase “{text}” is also on {others}: mark it shared on each, or keep it on one"

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep
+from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep, SearchPhrase
 
 # The parts of an entry: recorded, shown and reverted with it.
-PARTS = (Cause, ResolutionStep, ExampleReply)
+PARTS = (Cause, ResolutionStep, ExampleReply, SearchPhrase)
 # Derived from the entry, neither shown nor restored: rebuild_search_index()
 # writes search_vector, and whatever changes an entry sets `updated`.
 DERIVED = {"search_vector", "updated"}
@@ -44,7 +44,7 @@ def register():
     """Tell django-reversion what to record; KbConfig.ready() calls it once."""
     reversion.register(Category)
     reversion.register(Provider)
-    reversion.register(Code, exclude=sorted(DERIVED), follow=["causes", "steps", "examples"])
+    reversion.register(Code, exclude=sorted(DERIVED), follow=["causes", "steps", "examples", "phrases"])
     for part in PARTS:
         reversion.register(part, follow=["code"])
 

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -50,9 +51,39 @@ class Category(models.Model):
 
 
 class Provider(models.Model):
+    """A mailbox provider, an ESP, mail software or a filtering service whose replies we quote."""
+
+    class Kind(models.TextChoices):
+        MAILBOX = "mailbox", "Mailbox provider"
+        ESP = "esp", "Email service provider"
+        SOFTWARE = "software", "Mail server software"
+        FILTER = "filter", "Filtering or security service"
+        ISP = "isp", "Internet or hosting provider"
+
     slug = models.SlugField(unique=True, help_text="Short name used in URLs and fixtures.")
     name = models.CharField(max_length=100, help_text="e.g. “Gmail / Google Workspace”.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, blank=True, help_text="What sort of sender of replies this is.")
     website = models.URLField(blank=True, help_text="The provider's own page about its errors, if any.")
+    summary = models.TextField(blank=True, help_text="Markdown. Who they are, in two or three sentences.")
+    recognise = models.TextField(
+        blank=True,
+        help_text="Markdown. How their replies look, and how to tell that they generated one (gsmtp, RESOLVER.*, [TSS04]).",
+    )
+    twists = models.TextField(
+        blank=True, help_text="Markdown. Where they give a standard code a meaning of their own (Microsoft's 5.1.10)."
+    )
+    links = models.TextField(
+        blank=True,
+        help_text="Their postmaster and documentation pages, one per line: the URL, a space, then its title.",
+    )
+    hosts = models.TextField(
+        blank=True,
+        help_text="Domains of their mail servers, one per line (google.com): a reply from a host under one is theirs.",
+    )
+    signatures = models.TextField(
+        blank=True,
+        help_text="Text that only their replies carry, one per line (gsmtp, RESOLVER.ADR.): matched ignoring case.",
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -64,6 +95,21 @@ class Provider(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def link_list(self):
+        """[(url, title)] of the links field."""
+        lines = (line.strip().split(None, 1) for line in self.links.splitlines() if line.strip())
+        return [(parts[0], parts[1] if len(parts) > 1 else parts[0]) for parts in lines]
+
+    def host_list(self):
+        return _lines(self.hosts)
+
+    def signature_list(self):
+        return _lines(self.signatures)
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # codes.sort_key in SQL: class, basic before enhanced (a basic code has three
@@ -205,6 +251,7 @@ class CodeQuerySet(models.QuerySet):
             "categories",
             "causes",
             "steps",
+            "phrases",
             models.Prefetch("examples", ExampleReply.objects.select_related("provider")),
         )
         documents = {}
@@ -213,7 +260,8 @@ class CodeQuerySet(models.QuerySet):
             for example in entry.examples.all():
                 body += [example.text, example.notes, example.provider.name if example.provider else ""]
             documents[entry.pk] = search.Document(
-                heading=search.plain(" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all())])),
+                heading=search.plain(" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all()),
+                                               *(p.text for p in entry.phrases.all())])),
                 summary=search.plain(entry.summary),
                 body=search.plain(" ".join([*body, entry.references])),
             )
@@ -289,6 +337,12 @@ class Code(models.Model):
         blank=True,
         related_name="related_from",
         help_text="Codes a reader should look at next, e.g. 550 ↔ 5.1.1.",
+    )
+    range_end = models.CharField(
+        max_length=11,
+        blank=True,
+        validators=[validate_code],
+        help_text="Only for an entry that explains a documented range (5.7.606 to 5.7.649): its last code.",
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="codes")
     published = models.BooleanField(default=True, help_text="Unpublished entries are drafts: hidden from the site.")
@@ -404,6 +458,9 @@ class ExampleReply(CodeItem):
         Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="examples"
     )
     source = models.CharField(max_length=300, help_text="Where this reply was seen: a URL or a corpus path.")
+    language = models.CharField(
+        max_length=12, blank=True, help_text="The reply's language as a BCP 47 tag (de, ja, pt-BR); empty for English."
+    )
     notes = models.TextField(blank=True, help_text="Markdown. Optional remarks, e.g. what the provider means.")
 
     class Meta(CodeItem.Meta):
@@ -413,6 +470,31 @@ class ExampleReply(CodeItem):
 
     def __str__(self):
         return f"{self.code.code} example {self.position}"
+
+
+class SearchPhrase(CodeItem):
+    """Words that servers and people use for this entry: a search that has them finds it first."""
+
+    text = models.CharField(
+        max_length=200,
+        help_text="As a server or a person writes it: “User unknown”, “Relay access denied”, “over quota”.",
+    )
+    shared = models.BooleanField(
+        default=False,
+        help_text="Tick when the phrase belongs to other entries too, on purpose: then each of them ranks for it.",
+    )
+
+    class Meta(CodeItem.Meta):
+        default_related_name = "phrases"
+        verbose_name = "search phrase"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "position"], name="unique_phrase_position"),
+            # Serves no query: one entry lists a phrase once.
+            models.UniqueConstraint(Lower("text"), "code", name="unique_phrase_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.code.code} phrase {self.position}"
 
 
 class SearchWordQuerySet(models.QuerySet):

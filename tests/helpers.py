@@ -1,12 +1,9 @@
 """Shared test helpers: the published knowledge base and small builders."""
 
-from pathlib import Path
-
+from kb.fixture_files import fixture_files
 from kb.models import Code
 
-FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
-# The order `make db` loads them in: what codes point at must come first.
-KB_FIXTURES = ["categories.yaml", "providers.yaml", *sorted(p.name for p in FIXTURE_DIR.glob("codes-*.yaml"))]
+KB_FIXTURES = fixture_files()
 
 
 def make_code(code, title="A title", standing=Code.Standing.RFC, **fields):
@@ -23,14 +20,15 @@ def page_text(response):
 ENTRY_INLINES = [
     ("causes", ["position", "text"]),
     ("steps", ["position", "text", "audience"]),
-    ("examples", ["position", "text", "provider", "source", "notes"]),
+    ("examples", ["position", "text", "provider", "source", "language", "notes"]),
+    ("phrases", ["position", "text", "shared"]),
 ]
 
 
 def entry_change_form(entry, changes=None):
     """What the admin's change form of entry posts when saved unchanged, with changes
     ({"title": …, "causes-0-text": …, "steps-1-DELETE": "on"}) applied."""
-    data = {"code": entry.code, "title": entry.title, "standing": entry.standing, "summary": entry.summary,
+    data = {"code": entry.code, "range_end": entry.range_end, "title": entry.title, "standing": entry.standing, "summary": entry.summary,
             "references": entry.references, "categories": [c.pk for c in entry.categories.all()],
             "related": [c.pk for c in entry.related.all()]}
     if entry.published:
@@ -69,6 +67,6 @@ def admin_form_data(response):
                 data[field.html_name] = [str(v) for v in value]
             elif value is True:
                 data[field.html_name] = "on"
-            elif value not in (None, False):
+            elif value is not None and value is not False:
                 data[field.html_name] = str(value)
     return data

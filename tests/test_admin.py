@@ -2,7 +2,7 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 
 from kb.models import Cause, Code
-from tests.helpers import make_code
+from tests.helpers import ENTRY_INLINES, make_code
 
 
 def inline_management(prefix, total=0):
@@ -14,7 +14,7 @@ def code_form(**fields):
     data = {"code": "5.1.1", "title": "Bad destination mailbox", "standing": "rfc", "summary": "Unknown user.",
             "references": "RFC 3463 §3.2", "published": "on"}
     data.update(fields)
-    for prefix in ("causes", "steps", "examples"):
+    for prefix, _ in ENTRY_INLINES:
         data.update(inline_management(prefix))
     return data
 

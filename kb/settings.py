@@ -8,15 +8,25 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def envbool(name, default):
+    """A yes/no variable; anything else stops start-up, so that HTTPS=ture never means "off"."""
     value = os.environ.get(name, "").strip().lower()
     if not value:
         return default
-    return value in ("1", "true", "yes", "on")
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} is neither true nor false: use one of {', '.join(TRUE_WORDS + FALSE_WORDS)}."
+        )
+    return value in TRUE_WORDS
 
 
 def envlist(name, default=""):

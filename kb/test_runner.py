@@ -1,3 +1,7 @@
+import unittest
+
+from django.core.management import call_command
+from django.db import transaction
 from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
 
@@ -5,10 +9,12 @@ PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorag
 
 
 class TestRunner(DiscoverRunner):
-    """Tests run on plain HTTP and render pages without `collectstatic` first.
+    """Tests run on plain HTTP, render pages without `collectstatic` first, hash
+    passwords with MD5, and load the knowledge base once for the tests that read it.
 
     Production uses WhiteNoise's manifest storage, which needs collected files,
-    and redirects to HTTPS; tests/test_project.py checks both settings.
+    redirects to HTTPS and hashes with PBKDF2 (200 ms a password, by design);
+    tests/test_project.py checks those settings.
     """
 
     def setup_test_environment(self, **kwargs):
@@ -20,9 +26,68 @@ class TestRunner(DiscoverRunner):
             STATIC_ROOT=None,
             WHITENOISE_USE_FINDERS=True,
             SECURE_SSL_REDIRECT=False,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         )
         self._test_settings.enable()
 
     def teardown_test_environment(self, **kwargs):
         self._test_settings.disable()
         super().teardown_test_environment(**kwargs)
+
+    def run_suite(self, suite, **kwargs):
+        return super().run_suite(PhasedSuite(suite), **kwargs)
+
+
+def uses_knowledge_base(test):
+    return getattr(type(test), "uses_knowledge_base", False)
+
+
+class PhasedSuite:
+    """The suite in three runs: the tests on their own data, then those that read the
+    published knowledge base, then the live-server ones (which empty the database).
+
+    The second run happens inside one transaction that loads the knowledge base
+    first and is rolled back at the end: every TestCase of it works in a savepoint
+    of that transaction, so the 1,700 fixture records load once per run, not once
+    per class (2 s each). Each run is a whole unittest run of its own, so every
+    class is set up and torn down inside its run.
+    """
+
+    def __init__(self, suite):
+        tests = list(_flatten(suite))
+        transactional = [t for t in tests if not _rolls_back(t)]
+        knowledge_base = [t for t in tests if _rolls_back(t) and uses_knowledge_base(t)]
+        plain = [t for t in tests if _rolls_back(t) and not uses_knowledge_base(t)]
+        self.plain, self.knowledge_base, self.transactional = map(unittest.TestSuite, (plain, knowledge_base, transactional))
+
+    def countTestCases(self):
+        return sum(s.countTestCases() for s in (self.plain, self.knowledge_base, self.transactional))
+
+    def __call__(self, result):
+        for phase in (self.plain, self.knowledge_base, self.transactional):
+            if phase is self.knowledge_base and phase.countTestCases():
+                with transaction.atomic():
+                    call_command("load_kb", verbosity=0)
+                    phase(result)
+                    transaction.set_rollback(True)
+            else:
+                phase(result)
+            # A run tears down its last class itself; without this, unittest would tear
+            # it down again when the next run starts (it remembers the class on the result).
+            result._previousTestClass = None
+        return result
+
+
+def _flatten(suite):
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            yield from _flatten(test)
+        else:
+            yield test
+
+
+def _rolls_back(test):
+    """Whether the test runs in a transaction rolled back after it (TestCase, SimpleTestCase, unittest)."""
+    from django.test import TestCase, TransactionTestCase
+
+    return isinstance(test, TestCase) or not isinstance(test, TransactionTestCase)

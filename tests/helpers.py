@@ -1,9 +1,18 @@
 """Shared test helpers: the published knowledge base and small builders."""
 
-from kb.fixture_files import fixture_files
+from django.test import TestCase
+
 from kb.models import Code
 
-KB_FIXTURES = fixture_files()
+
+class KnowledgeBaseTestCase(TestCase):
+    """A TestCase that reads the published knowledge base, as `make db` loads it.
+
+    The test runner (kb/test_runner.py) loads it once for all such classes and
+    runs them in savepoints of that transaction: never load the fixtures here.
+    """
+
+    uses_knowledge_base = True
 
 
 def make_code(code, title="A title", standing=Code.Standing.RFC, **fields):

@@ -1,14 +1,13 @@
 from django.test import TestCase
 
 from kb.models import Cause, Code, ExampleReply, Provider, ResolutionStep
-from tests.helpers import KB_FIXTURES, make_code
+from tests.helpers import KnowledgeBaseTestCase, make_code
 
 DETAIL_KEYS = {"code", "kind", "class", "severity", "standing", "title", "summary", "causes", "steps",
                "examples", "related", "categories", "url"}
 
 
-class CodeDetailApiTests(TestCase):
-    fixtures = KB_FIXTURES
+class CodeDetailApiTests(KnowledgeBaseTestCase):
 
     def test_every_published_entry_is_in_the_api_with_the_contract_fields(self):
         for entry in Code.objects.published():

@@ -3,6 +3,7 @@ import os
 import subprocess
 import tempfile
 import sys
+from unittest import mock
 from io import StringIO
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
 from reversion.models import Revision, Version
 
+from kb import settings as kb_settings
 from kb.models import Category, Code, Provider
-from tests.helpers import KB_FIXTURES
+from tests.helpers import KnowledgeBaseTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_STORAGES = {
@@ -36,8 +38,7 @@ class MigrationTests(TestCase):
             self.fail(f"Missing migrations:\n{out.getvalue()}")
 
 
-class FixtureTests(TestCase):
-    fixtures = KB_FIXTURES
+class FixtureTests(KnowledgeBaseTestCase):
 
     def test_the_fixtures_load_into_this_database(self):
         self.assertGreater(Code.objects.count(), 0)
@@ -50,7 +51,8 @@ class FixtureTests(TestCase):
 
     def test_loading_the_fixtures_twice_changes_nothing(self):
         counts = [model.objects.count() for model in (Code, Category, Provider)]
-        call_command("loaddata", *KB_FIXTURES, verbosity=0)
+        # Natural keys make a second load update rows in place; one file of each kind shows it.
+        call_command("loaddata", "categories.yaml", "providers.yaml", "codes-unofficial.yaml", verbosity=0)
         self.assertEqual([model.objects.count() for model in (Code, Category, Provider)], counts)
         self.assertEqual(Code.objects.get(code="441").causes.count(), 3)
 
@@ -69,6 +71,16 @@ class SettingsTests(SimpleTestCase):
         result = run_python("import kb.wsgi")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECRET_KEY is not set", result.stderr)
+
+    def test_a_yes_no_setting_that_is_neither_stops_start_up_naming_it(self):
+        result = run_python("import kb.settings", HTTPS="ture")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("HTTPS='ture' is neither true nor false", result.stderr)
+
+    def test_yes_no_settings_read_the_usual_words(self):
+        for value, expected in [("on", True), ("Yes", True), ("0", False), ("off", False), ("", "default")]:
+            with self.subTest(value=value), mock.patch.dict(os.environ, {"SMTP_KB_FLAG": value}):
+                self.assertEqual(kb_settings.envbool("SMTP_KB_FLAG", "default"), expected)
 
     def test_serving_with_debug_on_needs_no_secret_key(self):
         self.assertEqual(run_python("import kb.wsgi", DEBUG="1").returncode, 0)

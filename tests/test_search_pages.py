@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kb.filters import CodeFilter
 from kb.models import Category, Code, ExampleReply, Provider
-from tests.helpers import KB_FIXTURES, make_code, page_text
+from tests.helpers import KnowledgeBaseTestCase, make_code, page_text
 
 
 class SearchPageTests(TestCase):
@@ -171,8 +171,7 @@ class SearchApiTests(TestCase):
             self.get()
 
 
-class PublishedSearchPagesTests(TestCase):
-    fixtures = KB_FIXTURES
+class PublishedSearchPagesTests(KnowledgeBaseTestCase):
 
     def test_the_home_page_search_box_finds_any_code_however_typed(self):
         home = self.client.get(reverse("home"))

@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from kb.models import Code, ExampleReply, Provider, ResolutionStep
-from tests.helpers import KB_FIXTURES, make_code, page_text
+from tests.helpers import KnowledgeBaseTestCase, make_code, page_text
 
 
-class PublishedEntryPagesTests(TestCase):
-    fixtures = KB_FIXTURES
+class PublishedEntryPagesTests(KnowledgeBaseTestCase):
 
     def test_every_published_entry_renders_with_its_sections(self):
         for entry in Code.objects.published():

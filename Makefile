@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 LOCAL_ENV := DEBUG=1 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
 APT := $(if $(filter 0,$(shell id -u)),,sudo) apt-get -y -q
 
-.PHONY: install install-test chromium bench-tools db run test test-sqlite test-postgres bench
+.PHONY: install install-test chromium bench-tools db run test test-fast test-sqlite test-postgres bench
 
 .venv/installed: requirements.txt
 	python3 -m venv .venv
@@ -45,6 +45,10 @@ test: install-test
 test-sqlite:
 	@echo "== Test suite on SQLite"
 	env -u DATABASE_URL $(PY) manage.py test tests
+
+# While editing: SQLite only, without the browser tests (tagged "browser").
+test-fast: .venv/installed-test
+	env -u DATABASE_URL $(PY) manage.py test tests --exclude-tag browser
 
 test-postgres:
 	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$(TEST_DATABASE_URL)" 2>/dev/null; then \

@@ -29,30 +29,15 @@ class CodeForm(forms.ModelForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
-        if codes.kind_of(code) is None and code.isdigit() and len(code) in (3, 4, 5):
-            guess = f"{code[0]}.{code[1]}.{code[2:]}"
-            if codes.kind_of(guess):
-                raise forms.ValidationError(
-                    "“%(code)s” is not a code as written. Did you mean the enhanced code %(guess)s? "
-                    "Enhanced codes are written with dots.",
-                    code="enhanced_without_dots",
-                    params={"code": code, "guess": guess},
-                )
-        return code
-
-    def clean(self):
-        cleaned = super().clean()
-        code, standing = cleaned.get("code"), cleaned.get("standing")
-        if code and standing and code.startswith("1") and standing != Code.Standing.FOLKLORE:
-            self.add_error(
-                "standing",
-                forms.ValidationError(
-                    "Codes starting with 1 are no SMTP replies (RFC 5321 §4.2.1 allows 2 to 5): "
-                    "mark them as unofficial folklore.",
-                    code="not_a_reply",
-                ),
+        guess = codes.loose_enhanced(code) if codes.kind_of(code) is None else None
+        if guess:
+            raise forms.ValidationError(
+                "“%(code)s” is not a code as written. Did you mean the enhanced code %(guess)s? "
+                "Enhanced codes are written with dots.",
+                code="enhanced_without_dots",
+                params={"code": code, "guess": guess},
             )
-        return cleaned
+        return code
 
 
 class KeepsHistory(VersionAdmin):

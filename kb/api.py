@@ -1,6 +1,6 @@
 """JSON API, version 1: the same data as the pages (contracts in DESIGN.md)."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -9,12 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kb import ratelimit
 from kb.bounce import BounceError, parse
-from kb.filters import CodeFilter, EntryPaginator
+from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, CodeFilter
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Code
-
-PAGE_SIZE = 20
 
 
 def _error(message, status):
@@ -30,7 +28,7 @@ def code_list(request):
         errors = {name: list(messages) for name, messages in filterset.form.errors.items()}
         return JsonResponse({"error": "Some filter values are not valid.", "errors": errors}, status=400)
     try:
-        page = EntryPaginator(filterset, PAGE_SIZE, ["code", "title"]).page(request.GET.get("page", 1))
+        page = Paginator(filterset.qs.only("code", "title"), LIST_PAGE_SIZE).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         return _error("That page does not exist.", 404)
     return JsonResponse(
@@ -70,6 +68,21 @@ def code_detail(request, code):
             "categories": [category.name for category in entry.categories.all()],
         }
     )
+
+
+# Enough for a list under a search box; more is a search.
+MAX_SUGGESTIONS = 8
+
+
+@require_GET
+def suggest(request):
+    """Codes and titles for what is typed so far in a search box: a code's start or title words."""
+    text = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    entries = Code.objects.search_index().suggest(text, MAX_SUGGESTIONS)
+    return JsonResponse({
+        "q": text,
+        "suggestions": [{"code": e.code, "title": e.title, "url": reverse("code_detail", args=[e.code])} for e in entries],
+    })
 
 
 def _summary(request, entry):

@@ -6,6 +6,7 @@ Python, shared by the models, the pages and the search.
 """
 
 import re
+from dataclasses import dataclass
 
 # 1xx is no SMTP reply at all (RFC 5321 §4.2.1 allows only 2-5), but folklore
 # lists carry 101 and 111, so entries for them may exist to say exactly that.
@@ -16,6 +17,10 @@ ENHANCED_RE = re.compile(r"[245]\.(?:0|[1-9][0-9]{0,2})\.(?:0|[1-9][0-9]{0,2})")
 
 BASIC = "basic"
 ENHANCED = "enhanced"
+
+# RFC 5321 §4.2.1: replies start with 2 to 5. Entries for codes starting with 1 exist
+# only to say that the folklore lists are wrong (Code's check constraint).
+NOT_A_REPLY_CLASS = "1"
 
 SEVERITY_BY_CLASS = {
     "2": "success",
@@ -77,6 +82,41 @@ def canonical(text):
     if len(parts) == 3 and all(part.isdigit() and len(part) <= 3 for part in parts):
         text = ".".join(str(int(part)) for part in parts)
     return text if kind_of(text) else None
+
+
+# 5726 or 57509: an enhanced code typed without its dots. The subject is one
+# digit (RFC 3463 §3 defines subjects 0 to 7), the rest is the detail.
+_LOOSE_ENHANCED = re.compile(r"([245])([0-7])(\d{1,3})")
+
+
+def loose_enhanced(text):
+    """The enhanced code written without dots (5726 -> 5.7.26), or None."""
+    match = _LOOSE_ENHANCED.fullmatch(text.strip())
+    code = ".".join(match.groups()) if match else None
+    return code if code and kind_of(code) == ENHANCED else None
+
+
+@dataclass(frozen=True)
+class Family:
+    """Codes sharing a prefix: enhanced 5.7. (a subject) or basic 55 (55x)."""
+
+    prefix: str
+    kind: str
+
+    def matches(self, code):
+        return code.startswith(self.prefix) and (self.kind == ENHANCED or "." not in code)
+
+    def __str__(self):
+        if self.kind == BASIC:
+            return self.prefix + "x" * (3 - len(self.prefix))
+        return self.prefix + "x"
+
+
+def family_of(code):
+    """The family a code is shown with when it has no entry: 5.1.99 -> 5.1.x, 559 -> 55x."""
+    if kind_of(code) == ENHANCED:
+        return Family(code[: code.index(".", 2) + 1], ENHANCED)
+    return Family(code[:2], BASIC)
 
 
 def class_of(code):

@@ -4,7 +4,7 @@ The order of evidence: the exact enhanced status code, then the basic reply code
 then the enhanced code's family (X.Y.0), and only when the bounce carries no
 usable code, the real example reply (or entry title) whose words are most like
 the diagnostic. One `Matcher` serves many findings: the CLI keeps one for a
-whole run, so the text index is built once.
+whole run, so each entry is read once.
 """
 
 import math
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kb import registry
+from kb.words import tokens
 from kb.models import Code, ExampleReply
 
 # Below this cosine similarity, words alone are too weak to name an entry.
@@ -26,7 +27,6 @@ _NOISE = re.compile(
     r"\S+@\S+|https?://\S+|\[[^\]]*\]|\b\d[\d.:/-]*\b|#?[245]\.\d{1,3}\.\d{1,3}",
     re.ASCII,
 )
-_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -45,13 +45,12 @@ class Match:
 
 def words(text):
     """The words of a reply that carry meaning: no addresses, hosts, numbers or codes."""
-    return _WORD.findall(_NOISE.sub(" ", (text or "").lower()))
+    return [word for word in tokens(_NOISE.sub(" ", text or "")) if word.isalpha() and len(word) > 1]
 
 
 class Matcher:
     def __init__(self):
         self._entries = {}
-        self._index = None
         self._complete = False  # True once every published entry is loaded
         self._vectors = {}
 
@@ -114,28 +113,23 @@ class Matcher:
         if not diagnostic:
             match.reason = "The bounce carries no reply code, no status code and no diagnostic text to go on."
             return
-        score, document = self._text_index().best(words(diagnostic))
-        if document is None or score < MIN_TEXT_SIMILARITY:
+        score, found, item = Code.objects.search_index().most_similar(" ".join(words(diagnostic)))
+        if found is None or score < MIN_TEXT_SIMILARITY:
             match.reason = "The bounce carries no code, and its words are not close enough to any entry we have."
             return
-        match.entry = self._entry(document.code)
+        match.entry = self._entry(found.code)
         match.similarity = round(score, 2)
-        if document.example is not None:
-            match.example = document.example
+        if item.field == "reply":
+            match.example = next((ex for ex in match.entry.examples.all() if ex.text == item.text), None)
             match.reason = (
                 f"The bounce carries no code; its text is most like a real reply filed under "
-                f"{document.code} (similarity {match.similarity:.2f})."
+                f"{found.code} (similarity {match.similarity:.2f})."
             )
         else:
             match.reason = (
-                f"The bounce carries no code; its text is most like the title of {document.code} "
+                f"The bounce carries no code; its text is most like the title of {found.code} "
                 f"(similarity {match.similarity:.2f})."
             )
-
-    def _text_index(self):
-        if self._index is None:
-            self._index = TextIndex.build()
-        return self._index
 
 
 def _candidate_codes(finding):
@@ -188,52 +182,6 @@ def warnings_for(finding):
     if reply and reply[0] not in "2345":
         warnings.append(f"{reply} is not an SMTP reply code: mail servers only send codes starting with 2 to 5.")
     return warnings
-
-
-@dataclass(frozen=True)
-class Document:
-    code: str
-    example: ExampleReply | None = None
-
-
-class TextIndex:
-    """TF-IDF cosine similarity over example replies and entry titles, through an inverted index."""
-
-    def __init__(self, documents, idf, postings):
-        self.documents = documents
-        self.idf = idf
-        self.postings = postings  # word -> [(document number, weight)]
-
-    @classmethod
-    def build(cls):
-        raw = []
-        examples = ExampleReply.objects.filter(code__published=True).select_related("code", "provider")
-        for example in examples:
-            raw.append((Document(example.code.code, example), words(example.text)))
-        for code, title in Code.objects.published().values_list("code", "title"):
-            raw.append((Document(code), words(title)))
-        frequency = Counter(word for _, tokens in raw for word in set(tokens))
-        idf = {word: math.log((1 + len(raw)) / (1 + n)) + 1 for word, n in frequency.items()}
-        index = cls([document for document, _ in raw], idf, {})
-        for number, (_, tokens) in enumerate(raw):
-            for word, weight in index.vector(tokens).items():
-                index.postings.setdefault(word, []).append((number, weight))
-        return index
-
-    def vector(self, tokens):
-        counts = Counter(tokens)
-        return unit_vector({word: n * self.idf[word] for word, n in counts.items() if word in self.idf})
-
-    def best(self, tokens):
-        """(similarity, document) of the document closest to these words; (0.0, None) if none shares one."""
-        scores = Counter()
-        for word, weight in self.vector(tokens).items():
-            for number, document_weight in self.postings[word]:
-                scores[number] += weight * document_weight
-        if not scores:
-            return 0.0, None
-        number, score = scores.most_common(1)[0]
-        return score, self.documents[number]
 
 
 def unit_vector(weights):

@@ -1,16 +1,14 @@
 import functools
-import uuid
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from kb import codes, search
+from kb import codes, search, search_index
 
 
 def validate_code(value):
@@ -141,147 +139,39 @@ class CodeQuerySet(models.QuerySet):
     def in_code_order(self):
         return self.order_by(*CODE_ORDER)
 
-    def understand(self, q):
-        """Read q (kb.search.read) and settle how its words are matched.
+    def search_index(self):
+        """The kb.search.Index of the published entries, kept per process until the content changes."""
+        return search_index.current_index(self.db)
 
-        Every word must match. When that finds nothing, in a short query of
-        words alone, words the entries never use are respelled to the closest
-        word they do use (a typo: "mialbox ful"); when that still finds
-        nothing, any word may match.
-        The matches found on the way go with the query, for search().
-        """
-        query = search.read(q)
-        if not query.words:
-            return query
-        connection = connections[self.db]
-        matches = _text_matches(query, connection)
-        if matches:
-            return query.matching(matches)
-        if query.may_respell:
-            query = query.respelled(SearchWord.objects.using(self.db).respellings(query.words))
-            matches = _text_matches(query, connection) if query.corrections else {}
-            if matches:
-                return query.matching(matches)
-        query = query.with_any_word()
-        return query.matching(_text_matches(query, connection))
+    def understand(self, q):
+        """q read as a kb.search.Query, mistyped words of a short query respelled."""
+        return self.search_index().understand(q)
 
     def ranked(self, q):
-        """[(id, kb.search.Entry)] of the published entries for q (text, or a
-        kb.search.Query from understand()), best first.
-
-        The ranking itself is kb.search.ranking(), in Python, so that it is the
-        same on every database; the databases only say which entries match
-        q's words and how well. It takes at most two small queries, none for
-        words that understand() has matched.
-        """
-        query = q if isinstance(q, search.Query) else self.understand(q)
-        if not query:
-            return []
-        matches = {}
-        if query.words:
-            matches = query.matches if query.matches is not None else _text_matches(query, connections[self.db])
-        entries = matches
-        if query.codes or query.families:
-            entries = {**self.published_codes(), **matches}
-        text_ranks = {pk: match.rank for pk, match in matches.items()}
-        codes = {pk: (entry.code, entry.standing) for pk, entry in entries.items()}
-        ids = search.ranking(query, codes, text_ranks, self._related(codes, query.codes))
-        return [(pk, entries[pk]) for pk in ids]
+        """[kb.search.Result] of the published entries for q (text, or a Query from understand()), best first."""
+        index = self.search_index()
+        return index.ranked(q if isinstance(q, search.Query) else index.understand(q))
 
     def search(self, q):
-        """Published entries for q, best first (ranked()), as a queryset that keeps
-        its order through further filters."""
-        ids = [pk for pk, _ in self.ranked(q)]
-        # Every id is of a published entry: the matches and the codes ranked are.
+        """Published entries for q, best first (ranked()), as a queryset that keeps its order through further filters."""
+        ids = [result.entry.id for result in self.ranked(q)]
         return self.filter(pk__in=ids).order_by(_in_order_of(ids, connections[self.db])) if ids else self.none()
 
-    def published_codes(self):
-        """{id: kb.search.Entry} of every published entry, without summaries: what a search by code ranks.
-
-        Plain SQL, as in has_published(): searches by code are half of all
-        searches, and the ORM takes longer to build these two queries than
-        the database takes to answer them.
-        """
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT id, code, standing, title FROM {Code._meta.db_table} WHERE published")
-            return {pk: search.Entry(*entry) for pk, *entry in cursor.fetchall()}
-
-    def has_published(self, code):
-        """Whether code has a published entry."""
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {Code._meta.db_table} WHERE code = %s AND published", [code])
-            return cursor.fetchone() is not None
-
-    def _related(self, entries, code_list):
-        """Ids of the entries related to those with these codes, either way round."""
-        exact = [pk for pk, (code, _) in entries.items() if code in code_list]
-        if not exact:
-            return set()
-        links = Code.related.through.objects.using(self.db)
-        pairs = links.filter(Q(from_code__in=exact) | Q(to_code__in=exact)).values_list("from_code", "to_code")
-        return {pk for pair in pairs for pk in pair} - set(exact)
-
     def rebuild_search_index(self):
-        """Rebuild the word index of every published entry, and the spelling vocabulary.
+        """Tell every process that the content changed, so that search reads it anew (kb/search_index.py).
 
         Runs after loaddata (kb's loaddata command calls it), after every save
-        in the admin, and from `manage.py rebuild_search_index`. It reads all
-        entries in six queries, writes the index in one statement and the
-        vocabulary anew, in one transaction, and with them a new IndexBuild
-        token, which tells every process to read anew what it derived from them.
+        in the admin, and from `manage.py rebuild_search_index`.
         """
-        documents = self.model.objects.using(self.db).published().search_documents()
-        words = search.vocabulary(documents.values())
-        connection = connections[self.db]
-        with transaction.atomic(using=self.db), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                search.postgres_write(cursor, documents)
-            else:
-                search.sqlite_write(cursor, documents)
-            SearchWord.objects.using(self.db).all().delete()
-            SearchWord.objects.using(self.db).bulk_create(
-                SearchWord(word=word, entries=n) for word, n in words.items() if len(word) <= SearchWord.MAX_LENGTH
-            )
-            IndexBuild.objects.using(self.db).all().delete()
-            IndexBuild.objects.using(self.db).create(token=uuid.uuid4().hex)
-
-    def search_documents(self):
-        """{pk: kb.search.Document} for these entries: what the word index holds."""
-        entries = self.prefetch_related(
-            "categories",
-            "causes",
-            "steps",
-            "phrases",
-            models.Prefetch("examples", ExampleReply.objects.select_related("provider")),
-        )
-        documents = {}
-        for entry in entries:
-            body = [item.text for item in (*entry.causes.all(), *entry.steps.all())]
-            for example in entry.examples.all():
-                body += [example.text, example.notes, example.provider.name if example.provider else ""]
-            documents[entry.pk] = search.Document(
-                heading=search.plain(" ".join([entry.code, entry.title, *(c.name for c in entry.categories.all()),
-                                               *(p.text for p in entry.phrases.all())])),
-                summary=search.plain(entry.summary),
-                body=search.plain(" ".join([*body, entry.references])),
-            )
-        return documents
+        search_index.rebuild(self.db)
 
     def close_to(self, text):
         """Published entries whose codes look like the numbers in text (5.7.62: 5.7.26), for empty results."""
-        close = search.close_codes(text, self.published().values_list("code", flat=True))
-        return self.published().filter(code__in=close).in_code_order()
+        known = [entry.code for entry in self.search_index().entries]
+        return self.published().filter(code__in=search.close_codes(text, known)).in_code_order()
 
     def get_by_natural_key(self, code):
         return self.get(code=code)
-
-
-def _text_matches(query, connection):
-    """{id: kb.search.Entry} of the published entries matching query's words."""
-    matches = search.postgres_matches if connection.vendor == "postgresql" else search.sqlite_matches
-    with connection.cursor() as cursor:
-        rows = matches(cursor, query.words, query.match_all)
-    return {pk: search.Entry(*entry) for pk, *entry in rows}
 
 
 def _in_order_of(ids, connection):
@@ -292,8 +182,8 @@ def _in_order_of(ids, connection):
     return RawSQL("""instr(%s, ',' || "kb_code"."id" || ',')""", ["," + ",".join(map(str, ids)) + ","])
 
 
-# reverse() costs more than the rest of a search result's row, and a code's
-# URL changes only with the prefix the site is served under (or the URLconf).
+# A code's URL changes only with the prefix the site is served under. reverse()
+# costs a search page of 20 results about half a millisecond, a tenth of it (bench_search).
 @functools.lru_cache(maxsize=4096)
 def _code_url(script_prefix, code):
     return reverse("code_detail", args=[code])
@@ -347,11 +237,6 @@ class Code(models.Model):
     categories = models.ManyToManyField(Category, blank=True, related_name="codes")
     published = models.BooleanField(default=True, help_text="Unpublished entries are drafts: hidden from the site.")
     updated = models.DateTimeField(default=timezone.now, editable=False)
-    # Derived from the entry and its items by Code.objects.rebuild_search_index(),
-    # on PostgreSQL only (SQLite keeps its word index in an FTS5 table). Its
-    # GIN index, created by migration 0002 on PostgreSQL, serves the @@ match
-    # of CodeQuerySet.search().
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CodeQuerySet.as_manager()
 
@@ -359,7 +244,7 @@ class Code(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(code__startswith="1") | Q(standing="folklore"),
+                condition=~Q(code__startswith=codes.NOT_A_REPLY_CLASS) | Q(standing="folklore"),
                 name="only_folklore_codes_start_with_1",
                 violation_error_message="Codes starting with 1 are no SMTP replies: mark them as folklore.",
             ),
@@ -497,50 +382,15 @@ class SearchPhrase(CodeItem):
         return f"{self.code.code} phrase {self.position}"
 
 
-class SearchWordQuerySet(models.QuerySet):
-    def respellings(self, words, loose=False):
-        """{word: respelled} for the words no entry uses that are close to one that entries use.
-
-        Strict when respelling a search on its own; loose for suggestions when
-        nothing was found. The vocabulary is read once per process and rebuild
-        of the index, and difflib picks among its words the same way on every database.
-        """
-        cutoff = search.LOOSE_SPELLING_CUTOFF if loose else search.SPELLING_CUTOFF
-        vocabulary = derived_from_index(self.db, "vocabulary", lambda: search.Vocabulary(self.values_list("word", "entries")))
-        return vocabulary.respellings(words, cutoff)
-
-
-class SearchWord(models.Model):
-    """A word that published entries use: what a mistyped search word is respelled to.
-
-    Derived state, rebuilt with the search index; never edited.
-    """
-
-    MAX_LENGTH = 60
-
-    word = models.CharField(max_length=MAX_LENGTH)
-    entries = models.PositiveIntegerField(help_text="How many published entries use the word.")
-
-    objects = SearchWordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["word"]
-        constraints = [models.UniqueConstraint(fields=["word"], name="unique_search_word")]
-
-    def __str__(self):
-        return self.word
-
-
 class IndexBuild(models.Model):
-    """The last rebuild of the search index (one row): its token changes with every rebuild.
+    """The content's token (one row), written anew after every change (kb/search_index.py).
 
     Derived state, written by Code.objects.rebuild_search_index(); never edited.
-    A process keeps what it reads of the index, such as the vocabulary that
-    words are respelled to, with the token it read first, and reads it anew
-    when the token has changed (derived_from_index()). In the database,
-    unlike a counter in the default per-process cache, the token is the same
-    for every app process and server, and changes in the same transaction as
-    the index.
+    A process keeps what it derives from the content (the search index) with
+    the token it read first, and derives it anew when the token has changed.
+    In the database, unlike a counter in the default per-process cache, the
+    token is the same for every app process and server, and changes in the
+    same transaction as the content.
     """
 
     token = models.CharField(max_length=32, unique=True)
@@ -551,29 +401,3 @@ class IndexBuild(models.Model):
 
     def __str__(self):
         return f"search index built {self.built:%Y-%m-%d %H:%M:%S}"
-
-
-# {(database alias, name): (IndexBuild token, value)}, per process.
-_derived = {}
-
-
-def derived_from_index(using, name, read):
-    """read(), once per process and rebuild of the search index.
-
-    read() must read only what rebuild_search_index() writes. A call costs
-    one small query, for the token, instead of what read() costs. The token
-    is read before read() runs, so what a rebuild commits meanwhile is read
-    again on the next call. Before the index is first built there is no
-    token, and nothing is kept.
-    """
-    with connections[using].cursor() as cursor:
-        # Plain SQL: the ORM would build this query in twice the time it takes to run.
-        # Two rebuilds committed at once may leave two rows: the newest counts.
-        cursor.execute(f"SELECT token FROM {IndexBuild._meta.db_table} ORDER BY id DESC LIMIT 1")
-        row = cursor.fetchone()
-    if row is None:
-        return read()
-    kept = _derived.get((using, name))
-    if kept is None or kept[0] != row[0]:
-        kept = _derived[(using, name)] = (row[0], read())
-    return kept[1]

@@ -1,29 +1,30 @@
-"""What a search box query means, and how entries are indexed for words.
+"""What a search box query means, and which entries answer it best. Pure Python, no Django.
 
-`read(text)` finds the codes in what a support person typed, however they
-wrote them (5726, 5.7.26, 550-5.7.26, 550 5.7.26, 5.7.), and keeps the rest
-as words; `ranking()` orders the entries for it. Both are pure Python, the
-same on every database; `CodeQuerySet.search()` feeds them from the database.
+`read(text)` finds the codes in what a support person typed, however they wrote
+them (5726, 5.7.26, 550-5.7.26, 550 5.7.26, 5.7.), and keeps the rest as words.
+`Index` holds what search knows of the published entries (kb/search_index.py
+builds it from the database) and `Index.ranked(query)` orders them: the one
+ranking function, so that SQLite and PostgreSQL give the same answer.
 
-The word index is derived state, rebuilt explicitly (`Code.objects.rebuild_search_index()`),
-never in save() or signals, which `loaddata` skips. Each entry becomes one
-document of three weighted parts, the same on both databases:
-  heading  code, title and problem categories              (PostgreSQL weight A)
-  summary  summary                                         (B)
-  body     causes, steps, example replies, their providers
-           and the references                              (C)
-PostgreSQL keeps it as a tsvector column with a GIN index; SQLite, which has
-no tsvector, in an FTS5 table ranked by bm25 with matching column weights.
+How words rank, as a person would:
+- a query that holds every word of one of an entry's search phrases, in order,
+  puts that entry first ("promoted"; a longer phrase before a shorter one);
+- otherwise each word counts by how rare it is (idf) times where the entry has
+  it: a title, a search phrase or a real reply weigh more than the summary,
+  which weighs more than causes and steps; a sentence that links to another
+  code is a passing mention and weighs little;
+- the words side by side, in order, in one title, reply or sentence count again;
+- an entry with only some of the words is worth the square of the share it has;
+- among equals, standard codes before list-only ones, specific before X.Y.0.
 """
 
 import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from dataclasses import dataclass, replace
 
-from kb import codes
+from kb import codes, words
 
 # Longer input is a pasted bounce, which /analyze/ reads properly; a search
 # box only needs the first few words of it.
@@ -33,18 +34,46 @@ MAX_WORDS = 12
 # names and hosts, not typos.
 MAX_RESPELLED_WORDS = 4
 
-# Words that say nothing about which entry is meant ("what does 550 mean").
-# PostgreSQL's english configuration drops most of them anyway; dropping
-# them here keeps SQLite's results the same.
-STOP_WORDS = frozenset(
-    """a an and are as at be by can code codes do does error errors for from get gets getting got
-    how i if in is it its me mean meaning means my of on or smtp the this to was what whats when
-    why with""".split()
-)
+# How much a word weighs where an entry has it (see the module docstring).
+FIELD_WEIGHTS = {
+    "title": 10.0,
+    "phrase": 10.0,
+    "reply": 5.0,
+    "category": 5.0,
+    "lead": 4.0,  # the summary's first paragraph: what the entry is about
+    "provider": 3.0,  # the provider of a real reply: "gmail spf"
+    "summary": 2.0,
+    "cause": 2.0,
+    "step": 1.5,
+    "note": 1.5,
+    "mention": 0.3,  # a sentence that links to another code, a reference line
+}
+# Fields whose words a long entry has many of in passing: their weight shrinks with length.
+PROSE = frozenset({"summary", "cause", "step", "note", "mention"})
+PROSE_LENGTH_EFFECT = 0.5
+# The query's words side by side in one item count this much more, times the item's weight.
+ADJACENCY_WEIGHT = 1.0
+# Words may stand this many words apart and still count as side by side ("relay access is denied").
+ADJACENCY_SLACK = 1
+# Further items with a word add a little: log(1 + n) times this.
+REPEAT_WEIGHT = 0.3
+# A title or phrase that is mostly the query's words ("Mailbox full" for "mailbox full", not
+# "Mailbox full or message too large") says the entry is about it: this much more, times the share.
+FOCUS_WEIGHT = 0.5
+FOCUSED_FIELDS = ("title", "phrase")
 
-# Document weights: PostgreSQL's ts_rank weights A, B, C are 1.0, 0.4 and 0.2;
-# bm25 on SQLite gets the same proportions.
-SQLITE_COLUMN_WEIGHTS = (10.0, 4.0, 2.0)
+# Words match standard and non-standard entries alike ("mailbox full" is in
+# the titles of 5.2.2, of Microsoft's 5.2.251 and of the list-only 422); the
+# standard entry is what a reader needs first, and the others link to it.
+STANDING_WEIGHT = {"rfc": 1.0, "registry": 0.8, "vendor": 0.8, "folklore": 0.7}
+# RFC 3463 §3: a detail of 0 is "other or undefined": such an entry lists
+# many cases in passing, so among equal matches the specific entry comes first.
+UNSPECIFIED_WEIGHT = 0.8
+
+# How close a word must be to be respelled, by difflib's ratio: "mialbox" and
+# "mailbox" score 0.86, "gmial" and "gmail" 0.8, but "script" and "security" 0.71.
+SPELLING_CUTOFF = 0.8
+LOOSE_SPELLING_CUTOFF = 0.65
 
 _ENHANCED = re.compile(r"([245xX])\.(\d{1,3})\.(\d{1,3})")
 # 5.7. or 5.7 or 5.7.x: a subject family; 5. or 5.x.x: a whole class.
@@ -52,45 +81,12 @@ _ENHANCED_FAMILY = re.compile(r"([245])\.(?:(\d{1,3})(?:\.[xX*]{0,3})?|(?:[xX*]{
 _BASIC = re.compile(r"[1-5]\d\d")
 # 5xx or 55x: basic codes of a class or of a class and subject.
 _BASIC_FAMILY = re.compile(r"([1-5])(\d?)[xX*]{1,2}")
-# 5726 or 57509: an enhanced code typed without its dots. The subject is one
-# digit (RFC 3463 §3 defines subjects 0 to 7), the rest is the detail.
-_LOOSE_ENHANCED = re.compile(r"([245])([0-7])(\d{1,3})")
 # 550-5.7.26, the continuation form of a multi-line reply (RFC 5321 §4.2.1).
 _PAIR = re.compile(r"([1-5]\d\d)-(\S+)")
 _TOKEN_SEPARATORS = re.compile(r"[\s,;]+")
 _PUNCTUATION = "\"'()[]{}<>:!?#"
-_WORD = re.compile(r"[^\W_]+")
-_PLAIN_WORD = re.compile(r"[^\W\d_][^\W_]{2,}")
-_MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_DOTTED_WORDS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
-
-
-@dataclass(frozen=True)
-class Family:
-    """Codes sharing a prefix: enhanced 5.7. (a subject) or basic 55 (55x)."""
-
-    prefix: str
-    kind: str
-
-    def matches(self, code):
-        return code.startswith(self.prefix) and (self.kind == codes.ENHANCED or "." not in code)
-
-    def __str__(self):
-        if self.kind == codes.BASIC:
-            return self.prefix + "x" * (3 - len(self.prefix))
-        return self.prefix + "x"
-
-
-class Entry(NamedTuple):
-    """A published entry as a search reads it: what ranking needs, and what a
-    page of results shows of it. Only a search for words reads the summary,
-    and rank says how well the words match (higher is better)."""
-
-    code: str
-    standing: str
-    title: str
-    summary: str | None = None
-    rank: float = 0.0
+# What a pasted reply line has that a search seldom does: an address or a host in brackets.
+_PASTED_REPLY_SIGNS = re.compile(r"<[^<>\s]+@[^<>\s]+>|\[[\d.:a-fA-F]{7,}\]|\bsaid:|\bsmtp;", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,11 +99,8 @@ class Query:
     target: the one entry a query of nothing but one code, or one basic and
         enhanced pair, points at; the search page may go straight to it.
     families: prefixes that restrict the results (5.7. lists only 5.7.x).
-    words: everything else, lower case, for full-text search.
-    corrections: (typed, used) pairs when words were respelled to find anything.
-    match_all: whether every word must match (False: any word may, best first).
-    matches: the entries the words match, {id: Entry}, when
-        CodeQuerySet.understand() has looked them up (None when not yet).
+    words: everything else, lower case, as typed (respelled where corrected).
+    corrections: (typed, used) pairs when words were respelled.
     """
 
     text: str = ""
@@ -117,14 +110,17 @@ class Query:
     families: tuple = ()
     words: tuple = ()
     corrections: tuple = ()
-    match_all: bool = True
-    matches: dict | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self):
         return bool(self.codes or self.families or self.words)
 
     @property
     def terms(self):
+        """The words as search compares them (kb.words.terms), each once."""
+        return tuple(dict.fromkeys(words.stem(word) for word in self.words))
+
+    @property
+    def highlighted(self):
         """The words and codes a result may show highlighted."""
         return self.words + self.codes
 
@@ -132,22 +128,22 @@ class Query:
     def may_respell(self):
         return not self.codes and len(self.words) <= MAX_RESPELLED_WORDS
 
+    @property
+    def looks_like_a_reply(self):
+        """Whether this looks like a pasted reply line, which /analyze/ reads better than search."""
+        reply_code = bool(self.typed) and _BASIC.match(self.text.strip()) is not None
+        return bool(_PASTED_REPLY_SIGNS.search(self.text)) or (reply_code and len(self.words) >= 3)
+
     def respelled(self, corrections):
         if not corrections:
             return self
-        words = tuple(dict.fromkeys(corrections.get(word, word) for word in self.words))
-        return replace(self, words=words, corrections=tuple(corrections.items()), matches=None)
-
-    def with_any_word(self):
-        return replace(self, match_all=False, matches=None)
-
-    def matching(self, matches):
-        return replace(self, matches=matches)
+        respelled = tuple(dict.fromkeys(corrections.get(word, word) for word in self.words))
+        return replace(self, words=respelled, corrections=tuple(corrections.items()))
 
 
 def read(text):
     """Read codes, code families and words out of what someone typed."""
-    found, typed, targets, families, words = [], [], [], [], []
+    found, typed, targets, families, plain = [], [], [], [], []
     tokens = [token.strip(_PUNCTUATION) for token in _TOKEN_SEPARATORS.split(text)]
     tokens = [token for token in tokens if token]
     i = 0
@@ -169,16 +165,16 @@ def read(text):
         elif "@" in token or "://" in token:
             pass  # an address or a link in a pasted reply says nothing about the code
         else:
-            words.extend(word for word in _WORD.findall(token.lower()) if len(word) > 1 and word not in STOP_WORDS)
+            plain.extend(word for word in words.tokens(token) if len(word) > 1 and word not in words.STOP_WORDS)
         i += 1
-    only_one_code = len(targets) == 1 and not families and not words
+    only_one_code = len(targets) == 1 and not families and not plain
     return Query(
         text=text,
         codes=tuple(dict.fromkeys(found)),
         typed=tuple(dict.fromkeys(typed)),
         target=targets[0] if only_one_code else None,
         families=tuple(dict.fromkeys(families)),
-        words=tuple(dict.fromkeys(words))[:MAX_WORDS],
+        words=tuple(dict.fromkeys(plain))[:MAX_WORDS],
     )
 
 
@@ -192,7 +188,7 @@ def _pair(token):
     match = _PAIR.fullmatch(token)
     if not match:
         return None
-    enhanced = _enhanced(match.group(2).rstrip(".")) or _loose_enhanced(match.group(2))
+    enhanced = _enhanced(match.group(2).rstrip(".")) or codes.loose_enhanced(match.group(2))
     if not enhanced:
         return None
     return [enhanced, match.group(1)], [enhanced, match.group(1)], enhanced
@@ -202,14 +198,14 @@ def _code(token):
     """550 is the basic code, but also what 5.5.0 looks like typed without dots,
     so both are read, the basic one first. x.7.26 means every class."""
     if _BASIC.fullmatch(token):
-        loose = _loose_enhanced(token)
+        loose = codes.loose_enhanced(token)
         return [token, loose] if loose else [token], [token], token
     match = _ENHANCED.fullmatch(token)
     if match and match.group(1) in "xX":
         every_class = [_enhanced(f"{k}.{match.group(2)}.{match.group(3)}") for k in "542"]
         every_class = [code for code in every_class if code]
         return (every_class, every_class, None) if every_class else None
-    enhanced = _enhanced(token) or _loose_enhanced(token)
+    enhanced = _enhanced(token) or codes.loose_enhanced(token)
     return ([enhanced], [enhanced], enhanced) if enhanced else None
 
 
@@ -219,113 +215,345 @@ def _enhanced(token):
     return code if code and codes.kind_of(code) == codes.ENHANCED else None
 
 
-def _loose_enhanced(token):
-    match = _LOOSE_ENHANCED.fullmatch(token)
-    return _enhanced(".".join(match.groups())) if match else None
-
-
-def family_of(code):
-    """The family a code without an entry is shown with: 5.1.99 -> 5.1.x, 559 -> 55x."""
-    if codes.kind_of(code) == codes.ENHANCED:
-        return Family(code[: code.index(".", 2) + 1], codes.ENHANCED)
-    return Family(code[:2], codes.BASIC)
-
-
 def _family(token):
     match = _ENHANCED_FAMILY.fullmatch(token)
     if match and (match.group(2) is not None or token != match.group(1)):
         klass, subject = match.group(1), match.group(2)
         prefix = f"{klass}.{int(subject)}." if subject is not None else f"{klass}."
-        return Family(prefix, codes.ENHANCED)
+        return codes.Family(prefix, codes.ENHANCED)
     match = _BASIC_FAMILY.fullmatch(token)
     if match:
-        return Family(match.group(1) + match.group(2), codes.BASIC)
+        return codes.Family(match.group(1) + match.group(2), codes.BASIC)
     return None
 
 
-# Words match standard and non-standard entries alike ("mailbox full" is in
-# the titles of 5.2.2, of Microsoft's 5.2.251 and of the list-only 422); the
-# standard entry is what a reader needs first, and the others link to it.
-STANDING_WEIGHT = {"rfc": 1.0, "registry": 0.8, "vendor": 0.8, "folklore": 0.7}
+# The index -------------------------------------------------------------------
 
 
-# RFC 3463 §3: a detail of 0 is "other or undefined": such an entry lists
-# many cases in passing (5.0.0 names "user unknown" as one of the words a
-# server may add), so among equal matches the specific entry comes first.
-UNSPECIFIED_WEIGHT = 0.8
+@dataclass(frozen=True)
+class Item:
+    """A piece of an entry's text that words may match: its title, a phrase, a reply, a sentence."""
+
+    field: str  # a key of FIELD_WEIGHTS
+    text: str
+    label: str = ""  # what the page says it is: "Real reply from Gmail"
 
 
-def _specificity(code):
-    return UNSPECIFIED_WEIGHT if code.endswith(".0") else 1.0
+@dataclass(frozen=True)
+class Entry:
+    """A published entry as search knows it."""
 
+    id: int
+    code: str
+    standing: str
+    title: str
+    summary: str = ""
+    range_end: str = ""
+    related: tuple = ()  # codes of the entries related to it, either way round
+    items: tuple = ()
 
-def ranking(query, entries, text_ranks, related):
-    """The ids of the entries for query, best first: the one place ranking lives.
-
-    entries: {id: (code, standing)} of every published entry; text_ranks:
-    {id: rank} of those matching the words (higher is better); related: ids
-    of the entries related to those with the codes of the query.
-    1. the codes of the query, in its order (550 5.7.26: 5.7.26, then 550);
-    2. entries matching the words, by rank, standard codes first among
-       equals (STANDING_WEIGHT);
-    3. entries related to the codes;
-    4. for a code typed without an entry (5.1.99), its family (5.1.x).
-    A family in the query (5.7.) keeps only its own codes, and alone lists
-    them all. Ties go in code order.
-    """
-    if not query:
-        return []
-    exact = {code: n for n, code in enumerate(query.codes)}
-    known = {code for code, _ in entries.values()}
-    nearby = [family_of(code) for code in query.typed if code not in known]
-    listing = not (query.codes or query.words)
-    keys = {}
-    for pk, (code, standing) in entries.items():
-        if query.families and not any(family.matches(code) for family in query.families):
-            continue
-        if code in exact:
-            tier = (exact[code], 0.0)
-        elif pk in text_ranks:
-            tier = (len(exact), -text_ranks[pk] * STANDING_WEIGHT.get(standing, 1.0) * _specificity(code))
-        elif pk in related:
-            tier = (len(exact) + 1, 0.0)
-        elif listing or any(family.matches(code) for family in nearby):
-            tier = (len(exact) + 2, 0.0)
-        else:
-            continue
-        keys[pk] = (*tier, codes.sort_key(code))
-    return sorted(keys, key=keys.get)
-
-
-# The documents -----------------------------------------------------------
+    def covers(self, code):
+        """Whether code is this entry's, or inside the documented range it explains."""
+        if code == self.code:
+            return True
+        if not self.range_end or codes.kind_of(code) != codes.kind_of(self.code):
+            return False
+        return codes.sort_key(self.code) <= codes.sort_key(code) <= codes.sort_key(self.range_end)
 
 
 @dataclass
-class Document:
-    heading: str
-    summary: str
-    body: str
+class Result:
+    """An entry found, why, and the item that shows it best (None for a code found by its code)."""
+
+    entry: Entry
+    score: float = 0.0
+    item: Item | None = None
+    phrase: str | None = None  # the search phrase that promoted it
+    every_word: bool = True
 
 
-def plain(text):
-    """Text as words for the index.
+class Index:
+    """What search knows of the published entries, and the ranking over it."""
 
-    Markdown link targets (/codes/5.1.1/) are no words a reader searches for.
-    A dot between letters splits words: PostgreSQL's parser would keep
-    gmail.com or RESOLVER.ADR.RecipNotFound as one token, which "gmail" or
-    "recipnotfound" never matches (SQLite's tokenizer splits them anyway).
-    Codes keep their dots: they have digits around them.
-    """
-    return _DOTTED_WORDS.sub(" ", _MARKDOWN_LINK_TARGET.sub("]", text))
+    def __init__(self, entries):
+        self.entries = list(entries)
+        self._by_code = {entry.code: n for n, entry in enumerate(self.entries)}
+        self._ranges = [n for n, entry in enumerate(self.entries) if entry.range_end]
+        self._item_terms = []  # [entry number][item number] -> [terms]
+        # {term: {entry number: [(item number, position)]}}
+        self._terms = defaultdict(lambda: defaultdict(list))
+        self._phrases = []  # (entry number, terms, text)
+        self._prose_length = []
+        surface = Counter()
+        for n, entry in enumerate(self.entries):
+            per_item, prose = [], 0
+            for i, item in enumerate(entry.items):
+                item_terms = words.terms(item.text)
+                per_item.append(item_terms)
+                prose += len(item_terms) if item.field in PROSE else 0
+                for position, term in enumerate(item_terms):
+                    self._terms[term][n].append((i, position))
+                if item.field == "phrase" and item_terms:
+                    self._phrases.append((n, tuple(item_terms), item.text))
+            self._item_terms.append(per_item)
+            self._prose_length.append(prose)
+            surface.update({word for item in entry.items for word in words.tokens(item.text) if len(word) > 2})
+        self._terms = {term: dict(places) for term, places in self._terms.items()}
+        self._average_prose = (sum(self._prose_length) / len(self.entries) if self.entries else 0.0) or 1.0
+        self._idf = {
+            term: math.log(1 + (len(self.entries) - len(t) + 0.5) / (len(t) + 0.5))
+            for term, t in self._terms.items()
+        }
+        self.vocabulary = Vocabulary(surface)
+        self._last = None
+
+    # Codes --------------------------------------------------------------------
+
+    def entry_for(self, code):
+        """The entry of a code, or of the documented range it is in (5.7.620 -> 5.7.606), or None."""
+        n = self._by_code.get(code)
+        if n is None:
+            n = next((n for n in self._ranges if self.entries[n].covers(code)), None)
+        return self.entries[n] if n is not None else None
+
+    # Ranking ------------------------------------------------------------------
+
+    def ranked(self, query):
+        """[Result] for query, best first: the one place ranking lives.
+
+        1. the codes of the query, in its order (550 5.7.26: 5.7.26, then 550);
+        2. entries promoted by a search phrase the query holds;
+        3. entries matching the words, by score;
+        4. entries related to the codes;
+        5. for a code typed without an entry (5.1.99), its family (5.1.x).
+        A family in the query (5.7.) keeps only its own codes, and alone lists
+        them all. Ties go in code order.
+        """
+        if not query:
+            return []
+        # A page ranks its query twice (the filter, then the excerpts): keep the last answer.
+        if self._last is not None and self._last[0] == query:
+            return self._last[1]
+        results = self._ranked(query)
+        self._last = (query, results)
+        return results
+
+    def _ranked(self, query):
+        exact = {}
+        for code in query.codes:
+            entry = self.entry_for(code)
+            if entry is not None:
+                exact.setdefault(entry.code, len(exact))
+        by_words = self._by_words(query.terms) if query.terms else {}
+        related = {code for entry_code in exact for code in self.entries[self._by_code[entry_code]].related}
+        nearby = [codes.family_of(code) for code in query.typed if self.entry_for(code) is None]
+        listing = not (query.codes or query.words)
+        keys = {}
+        for n, entry in enumerate(self.entries):
+            if query.families and not any(family.matches(entry.code) for family in query.families):
+                continue
+            result = by_words.get(n)
+            if entry.code in exact:
+                key = (0, exact[entry.code])
+            elif result is not None and result.phrase:
+                key = (1, -len(words.terms(result.phrase)), -result.score)
+            elif result is not None:
+                key = (2, -result.score)
+            elif entry.code in related:
+                key = (3,)
+            elif listing or any(family.matches(entry.code) for family in nearby):
+                key = (4,)
+            else:
+                continue
+            keys[n] = (key, codes.sort_key(entry.code))
+        order = sorted(keys, key=keys.get)
+        return [by_words.get(n) or Result(self.entries[n]) for n in order]
+
+    def _by_words(self, terms):
+        """{entry number: Result} of the entries that have any of the terms."""
+        weights = {term: self._idf.get(term, 0.0) for term in terms}
+        total = sum(weights.values()) or 1.0
+        candidates = set()
+        for term in terms:
+            if term in self._terms:
+                candidates |= self._terms[term].keys()
+        promoted = self._promoting_phrases(terms)
+        results = {}
+        for n in candidates:
+            entry = self.entries[n]
+            score, found, best_item = 0.0, 0.0, None
+            length = 1 + PROSE_LENGTH_EFFECT * (self._prose_length[n] / self._average_prose - 1)
+            item_scores = Counter()
+            having_all = None  # the items that have every term: only they can hold them side by side
+            for term in terms:
+                places = self._terms[term].get(n) if term in self._terms else None
+                if not places:
+                    having_all = set()
+                    continue
+                found += weights[term]
+                items = {i for i, _ in places}
+                having_all = items if having_all is None else having_all & items
+                strongest = max(self._weight(entry.items[i], length) for i in items)
+                score += weights[term] * (strongest + REPEAT_WEIGHT * math.log(1 + len(items)))
+                for i in items:
+                    item_scores[i] += weights[term] * self._weight(entry.items[i], length)
+            if having_all:
+                adjacent = [i for i in having_all if _side_by_side(terms, self._item_terms[n][i])] if len(terms) > 1 else []
+                if adjacent:
+                    best = max(self._weight(entry.items[i], length) for i in adjacent)
+                    score += ADJACENCY_WEIGHT * total * best
+                    for i in adjacent:
+                        item_scores[i] += total * self._weight(entry.items[i], length)
+                score += FOCUS_WEIGHT * total * self._focus(n, terms, having_all)
+            share = found / total
+            score *= share * share * STANDING_WEIGHT.get(entry.standing, 1.0)
+            if entry.code.endswith(".0"):
+                score *= UNSPECIFIED_WEIGHT
+            if item_scores:
+                best_item = entry.items[max(item_scores, key=lambda i: (item_scores[i], -i))]
+            results[n] = Result(entry, score, best_item, promoted.get(n), share >= 1.0)
+        for n, phrase in promoted.items():
+            if n not in results:  # every word of a phrase is in the query, so the entry has them
+                results[n] = Result(self.entries[n], 0.0, None, phrase)
+        # Entries with only some of the words are listed only when no entry has them all.
+        if any(result.every_word for result in results.values()):
+            results = {n: r for n, r in results.items() if r.every_word or r.phrase}
+        return results
+
+    def _weight(self, item, length):
+        weight = FIELD_WEIGHTS[item.field]
+        return weight / length if item.field in PROSE and length > 0 else weight
+
+    def _focus(self, n, terms, having_all):
+        """The largest weight times share of query terms among entry n's titles and phrases that have them all."""
+        best = 0.0
+        for i in having_all:
+            item, item_terms = self.entries[n].items[i], self._item_terms[n][i]
+            if item.field in FOCUSED_FIELDS:
+                best = max(best, FIELD_WEIGHTS[item.field] * len(set(terms)) / len(set(item_terms)))
+        return best
+
+    def _promoting_phrases(self, terms):
+        """{entry number: phrase text} of the longest search phrase of each entry whose every word is in terms, in order."""
+        promoted = {}
+        for n, phrase_terms, text in self._phrases:
+            if _in_order(phrase_terms, terms):
+                if n not in promoted or len(phrase_terms) > len(words.terms(promoted[n])):
+                    promoted[n] = text
+        return promoted
+
+    # Respelling ---------------------------------------------------------------
+
+    def respellings(self, typed, cutoff=SPELLING_CUTOFF):
+        """{word: respelled} for typed words that no entry uses but that are close to one that entries use."""
+        unknown = [word for word in typed if words.stem(word) not in self._terms]
+        return self.vocabulary.respellings(unknown, cutoff)
+
+    def understand(self, text):
+        """read(text), with mistyped words of a short query respelled to words the entries use."""
+        query = read(text)
+        if query.words and query.may_respell:
+            query = query.respelled(self.respellings(query.words))
+        return query
+
+    # Suggestions --------------------------------------------------------------
+
+    def suggest(self, text, limit=8):
+        """Up to limit entries for what is typed so far: a code's prefix, or title and phrase words."""
+        text = " ".join(text.split())
+        if not text:
+            return []
+        prefixes = _code_prefixes(text)
+        if prefixes:
+            found = [e for e in self.entries if e.code.startswith(tuple(prefixes))]
+            return sorted(found, key=lambda e: (e.code != text, codes.sort_key(e.code)))[:limit]
+        typed = [word for word in words.tokens(text) if word not in words.STOP_WORDS] or words.tokens(text)
+        if not typed:
+            return []
+        complete, last = [words.stem(word) for word in typed[:-1]], typed[-1]
+        scored = []
+        for n, entry in enumerate(self.entries):
+            best = None
+            for i, item in enumerate(entry.items):
+                if item.field not in ("title", "phrase"):
+                    continue
+                item_terms, item_words = self._item_terms[n][i], words.tokens(item.text)
+                if all(term in item_terms for term in complete) and any(w.startswith(last) for w in item_words):
+                    rank = 0 if item.field == "title" else 1
+                    best = rank if best is None else min(best, rank)
+            if best is not None:
+                scored.append((best, STANDING_WEIGHT.get(entry.standing, 1.0) * -1, codes.sort_key(entry.code), entry))
+        return [entry for *_, entry in sorted(scored, key=lambda row: row[:3])][:limit]
+
+    # Similar text (matching a bounce that carries no code) ---------------------
+
+    def most_similar(self, text):
+        """(similarity, entry, item) of the real reply or title most like text, by TF-IDF cosine; (0.0, None, None) if none."""
+        query = Counter(words.terms(text))
+        vector = _unit({term: count * self._idf[term] for term, count in query.items() if term in self._idf})
+        scores = Counter()
+        for term, weight in vector.items():
+            for n, places in self._terms[term].items():
+                for i in {i for i, _ in places}:
+                    if self.entries[n].items[i].field in ("reply", "title"):
+                        scores[(n, i)] += weight * self._item_vector(n, i).get(term, 0.0)
+        if not scores:
+            return 0.0, None, None
+        (n, i), score = max(scores.items(), key=lambda pair: (pair[1], -pair[0][0]))
+        return score, self.entries[n], self.entries[n].items[i]
+
+    def _item_vector(self, n, i):
+        key = (n, i)
+        cache = self.__dict__.setdefault("_vectors", {})
+        if key not in cache:
+            counts = Counter(self._item_terms[n][i])
+            cache[key] = _unit({term: count * self._idf[term] for term, count in counts.items()})
+        return cache[key]
 
 
-def vocabulary(documents):
-    """{word: number of documents} over every word of three or more letters."""
-    counts = Counter()
-    for document in documents:
-        text = f"{document.heading} {document.summary} {document.body}".lower()
-        counts.update(set(_PLAIN_WORD.findall(text)))
-    return counts
+def _in_order(needle, haystack):
+    """Whether every term of needle is in haystack, in needle's order (others may stand between)."""
+    rest = iter(haystack)
+    return all(term in rest for term in needle)
+
+
+def _side_by_side(terms, item_terms):
+    """Whether terms occur in item_terms in order, each within ADJACENCY_SLACK words of the one before."""
+    for start, term in enumerate(item_terms):
+        if term != terms[0]:
+            continue
+        at, ok = start, True
+        for wanted in terms[1:]:
+            window = item_terms[at + 1 : at + 2 + ADJACENCY_SLACK]
+            if wanted not in window:
+                ok = False
+                break
+            at = at + 1 + window.index(wanted)
+        if ok:
+            return True
+    return False
+
+
+def _unit(weights):
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {term: v / norm for term, v in weights.items()}
+
+
+_CODE_PREFIX = re.compile(r"[1-5](?:\d{0,3}|\.\d{0,3}(?:\.\d{0,3})?)")
+
+
+def _code_prefixes(text):
+    """The starts of codes typed so far (5, 55, 5.7, 5.7.2); 5726 is also 5.7.26 typed without dots."""
+    text = text.strip().rstrip("-")
+    if not _CODE_PREFIX.fullmatch(text):
+        return []
+    prefixes = [text]
+    if text.isdigit() and len(text) >= 3 and text[0] in "245" and text[1] in "01234567":
+        prefixes.append(f"{text[0]}.{text[1]}.{text[2:]}")
+    return prefixes
+
+
+# Respelling --------------------------------------------------------------------
 
 
 def length_bounds(length, cutoff):
@@ -353,10 +581,10 @@ class Vocabulary:
                 self._by_ends["^" + word[:end]].append((word, documents))
                 self._by_ends[word[-end:] + "$"].append((word, documents))
 
-    def respellings(self, words, cutoff):
+    def respellings(self, typed, cutoff):
         """{word: respelled} for the words no entry uses that are close enough to one that entries use."""
         respelled = {}
-        for word in sorted(set(words) - self.counts.keys()):
+        for word in sorted({word for word in typed if word not in self.counts}):
             if len(word) >= 3 and not word.isdigit():
                 respelled[word] = closest_word(word, self._candidates(word, cutoff), cutoff)
         return {word: close for word, close in respelled.items() if close}
@@ -393,106 +621,3 @@ def close_codes(text, known, limit=5):
     known = list(known)
     close = [code for number in numbers for code in difflib.get_close_matches(number, known, n=limit, cutoff=0.6)]
     return list(dict.fromkeys(close))[:limit]
-
-
-# How close a word must be to be respelled, by difflib's ratio: "mialbox" and
-# "mailbox" score 0.86, "gmial" and "gmail" 0.8, but "script" and "security" 0.71.
-# Trigram similarity (pg_trgm) is too harsh on short words with swapped
-# letters (0.2 for "gmial" and "gmail"); difflib decides on both databases,
-# so both respell the same way.
-SPELLING_CUTOFF = 0.8
-LOOSE_SPELLING_CUTOFF = 0.65
-
-
-# SQLite: an FTS5 table, rowid = kb_code.id ------------------------------
-
-SQLITE_CREATE = (
-    "CREATE VIRTUAL TABLE kb_code_fts USING fts5("
-    "heading, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')"
-)
-SQLITE_DROP = "DROP TABLE IF EXISTS kb_code_fts"
-
-
-def sqlite_match(words, match_all):
-    """An FTS5 query: each word a quoted string, so no input is FTS5 syntax.
-
-    With every word required, the words as a phrase are added as an
-    alternative: bm25 sums over the query's phrases, so entries that have
-    the words side by side ("user unknown", as servers write it) rank higher.
-    """
-    if not match_all:
-        return " OR ".join(f'"{word}"' for word in words)
-    every_word = " AND ".join(f'"{word}"' for word in words)
-    return f'{every_word} OR "{" ".join(words)}"' if len(words) > 1 else every_word
-
-
-def sqlite_matches(cursor, words, match_all):
-    """(kb_code.id, *Entry) of the published entries matching words, ranked by
-    bm25 with the column weights, negated so that higher is better."""
-    weights = ", ".join(map(str, SQLITE_COLUMN_WEIGHTS))
-    cursor.execute(
-        f"SELECT c.id, c.code, c.standing, c.title, c.summary, -bm25(kb_code_fts, {weights}) FROM kb_code_fts "
-        "JOIN kb_code c ON c.id = kb_code_fts.rowid WHERE kb_code_fts MATCH %s AND c.published",
-        [sqlite_match(words, match_all)],
-    )
-    return cursor.fetchall()
-
-
-def sqlite_write(cursor, documents):
-    cursor.execute("DELETE FROM kb_code_fts")
-    cursor.executemany(
-        "INSERT INTO kb_code_fts (rowid, heading, summary, body) VALUES (%s, %s, %s, %s)",
-        [(pk, d.heading, d.summary, d.body) for pk, d in documents.items()],
-    )
-
-
-# PostgreSQL: a tsvector column -------------------------------------------
-
-
-def postgres_matches(cursor, words, match_all):
-    """As sqlite_matches, from the tsvector column.
-
-    Every word required is plainto_tsquery of them all, any word an OR of
-    one plainto_tsquery each. With every word required, the words as a
-    phrase are added to what ranks them (not to what matches), as on SQLite.
-    Cover density (ts_rank_cd) rewards the words close together, as a title
-    or a reply line has them; plain ts_rank adds up every scattered mention,
-    so long entries won on "spf check failed" over the entry titled so.
-    Normalisation 1 divides by the log of the length.
-    Plain SQL: the same query built with the ORM costs twice what it takes to run.
-    """
-    if match_all:
-        matching, params = "plainto_tsquery('english', %s)", [" ".join(words)]
-    else:
-        matching, params = " || ".join(["plainto_tsquery('english', %s)"] * len(words)), list(words)
-    ranked, rank_params = matching, params
-    if match_all and len(words) > 1:
-        ranked, rank_params = f"{matching} || phraseto_tsquery('english', %s)", [*params, " ".join(words)]
-    cursor.execute(
-        f"SELECT id, code, standing, title, summary, ts_rank_cd(search_vector, {ranked}, 1) FROM kb_code "
-        f"WHERE published AND search_vector @@ ({matching})",
-        [*rank_params, *params],
-    )
-    return cursor.fetchall()
-
-
-# One UPDATE for every entry; entries without a document (unpublished ones)
-# get NULL, which matches nothing. The english parser keeps a code such as
-# 5.7.26 whole, as one unstemmed word.
-POSTGRES_UPDATE = """
-UPDATE kb_code SET search_vector = (
-    SELECT setweight(to_tsvector('english', d.heading), 'A')
-        || setweight(to_tsvector('english', d.summary), 'B')
-        || setweight(to_tsvector('english', d.body), 'C')
-    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS d (id, heading, summary, body)
-    WHERE d.id = kb_code.id
-)
-"""
-
-
-def postgres_write(cursor, documents):
-    ids = list(documents)
-    cursor.execute(
-        POSTGRES_UPDATE,
-        [ids, *([getattr(documents[pk], part) for pk in ids] for part in ("heading", "summary", "body"))],
-    )

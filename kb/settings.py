@@ -56,7 +56,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kb.search_index.ContentTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "kb.middleware.CachePolicyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,10 +91,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Full-text search and trigram lookups on PostgreSQL; on SQLite the app (and
-# psycopg, a slow import for command-line runs) is left out.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    INSTALLED_APPS.append("django.contrib.postgres")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/codes/", api.code_list, name="api_code_list"),
     path("api/v1/codes/<str:code>/", api.code_detail, name="api_code_detail"),
     path("api/v1/analyze", api.analyze, name="api_analyze"),
+    path("api/v1/suggest", api.suggest, name="api_suggest"),
     path("admin/", admin.site.urls),
 ]

@@ -2,35 +2,38 @@ from collections import Counter
 from itertools import groupby
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes, ratelimit, search
-from kb.filters import MAX_QUERY_LENGTH, CodeFilter, EntryPaginator
+from kb import codes, page_cache, ratelimit, search, search_index
+from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Category, Code, SearchWord
+from kb.models import Category, Code
 
-# Ranked results carry an excerpt each, and the first few are the ones that
-# matter; plain lists of codes and titles show more at a time.
-RESULTS_PER_PAGE = 10
-PAGE_SIZE = 20
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
 # Shown on the home page: what support staff meet most often.
 COMMON_CODES = ["550", "5.1.1", "5.7.26", "554", "552", "5.2.2", "421", "451", "450", "441"]
 
 
+@never_cache
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):
+    return page_cache.serve(request, "home", lambda: _home(request))
+
+
+def _home(request):
     published = Code.objects.published()
     categories = Category.objects.annotate(n=Count("codes", filter=Q(codes__published=True))).filter(n__gt=0)
     common = sorted(published.filter(code__in=COMMON_CODES), key=lambda c: COMMON_CODES.index(c.code))
@@ -42,52 +45,79 @@ def home(request):
 
 
 def code_list(request):
+    """Search, and the list of codes; without a search the list is the same for everyone."""
+    if request.GET.get("q", "").strip():
+        return _code_list(request)
+    return page_cache.serve(request, f"code_list?{request.GET.urlencode()}", lambda: _code_list(request))
+
+
+def _code_list(request):
     # A search for one code, however written (5726, 550 5.7.26), goes straight
     # to its entry: half of all searches, so before any filter is built.
+    index = Code.objects.search_index()
     target = search.read(request.GET.get("q", "")[:MAX_QUERY_LENGTH]).target
-    target_found = bool(target) and Code.objects.has_published(target)
-    narrowed = any(value for name, value in request.GET.items() if name not in ("q", "page"))
-    if target_found and not narrowed:
-        return redirect("code_detail", target)
-
+    target_entry = index.entry_for(target) if target else None
     filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
+    if target_entry and not filterset.narrowed:
+        return redirect("code_detail", target_entry.code)
     if not filterset.is_valid():
         # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
-        context = {"filterset": filterset, "q": request.GET.get("q", ""), "errors": _filter_errors(filterset)}
+        context = {"filterset": filterset, "q": request.GET.get("q", ""), "errors": _filter_errors(filterset),
+                   **_filter_cache_key(filterset)}
         return render(request, "kb/code_list.html", context)
 
     query = filterset.form.cleaned_data["q"] or search.Query()
-    if query.words:
-        paginator = EntryPaginator(filterset, RESULTS_PER_PAGE, ["code", "title", "summary"])
-    else:
-        paginator = EntryPaginator(filterset, PAGE_SIZE, ["code", "title"])
-    page = paginator.get_page(request.GET.get("page"))
+    per_page = RESULTS_PER_PAGE if query.words else LIST_PAGE_SIZE
+    page = Paginator(filterset.qs.only("code", "title"), per_page).get_page(request.GET.get("page"))
+    found = {result.entry.id: result for result in index.ranked(query)} if query.words else {}
     context = {
         "filterset": filterset,
+        **_filter_cache_key(filterset),
         "query": query,
         "q": query.text,
         "page": page,
-        "narrowed": narrowed,
-        "missing_code": target if target and not target_found else None,
+        "results": [_result_row(entry, found.get(entry.pk)) for entry in page],
+        "some_words_only": bool(found) and not next(iter(found.values())).every_word,
+        "narrowed": filterset.narrowed,
+        "missing_code": target if target and not target_entry else None,
     }
     if not page.object_list and query:
         context["close_codes"] = Code.objects.close_to(query.text)
-        context["spelling"] = _respelled(query)
+        context["spelling"] = _respelled(query, index)
     return render(request, "kb/code_list.html", context)
+
+
+def _result_row(entry, result):
+    """What a row of results shows: plain values, cheaper for the template than the objects."""
+    item = result.item if result and result.item and result.item.field != "title" else None
+    return {
+        "url": entry.get_absolute_url(),
+        "code": entry.code,
+        "title": entry.title,
+        "phrase": result.phrase if result else None,
+        "label": item.label if item else None,
+        "text": item.text if item else None,
+    }
+
+
+def _filter_cache_key(filterset):
+    """What the rendered filter options depend on: the content and the values chosen."""
+    values = [filterset.form.data.get(name, "") for name in filterset.filters if name != "q"]
+    return {"content_token": search_index.token(), "filter_values": values}
 
 
 def _filter_errors(filterset):
     return [message for errors in filterset.form.errors.values() for message in errors]
 
 
-def _respelled(query):
+def _respelled(query, index):
     """The query with every word replaced by a close word the entries use, if any is close."""
     typed = search.read(query.text).words
-    close = SearchWord.objects.respellings(typed, loose=True)
+    close = index.respellings(typed, search.LOOSE_SPELLING_CUTOFF)
     if not close:
         return None
-    words = [close.get(word, word) for word in typed]
-    return " ".join([*query.typed, *map(str, query.families), *words])
+    respelled = [close.get(word, word) for word in typed]
+    return " ".join([*query.typed, *map(str, query.families), *respelled])
 
 
 def opensearch(request):
@@ -106,9 +136,16 @@ def code_detail(request, code):
         return render(request, "kb/code_unknown.html", {"code": code, "malformed": True}, status=404)
     if canonical != code:
         return redirect("code_detail", canonical, permanent=True)
+    return page_cache.serve(request, f"code_detail:{code}", lambda: _code_detail(request, code))
 
+
+def _code_detail(request, code):
     entry = Code.objects.published().filter(code=code).prefetch_related("categories").first()
     if entry is None:
+        # A code inside a documented range (5.7.620 of 5.7.606–5.7.649) has the range's entry.
+        covering = Code.objects.search_index().entry_for(code)
+        if covering is not None:
+            return redirect("code_detail", covering.code)
         return _missing(request, code)
 
     # Replies from named providers first, then those of other servers.
@@ -152,13 +189,10 @@ def _step_groups(steps):
 
 def _missing(request, code):
     """A well-formed code without an entry: say what its digits mean and point nearby."""
-    if codes.kind_of(code) == codes.ENHANCED:
-        klass, subject, _ = code.split(".")
-        nearby = Code.objects.published().filter(code__startswith=f"{klass}.{subject}.")
-    else:
-        nearby = Code.objects.published().of_kind(codes.BASIC).filter(code__startswith=code[:2])
-        if not nearby.exists():
-            nearby = Code.objects.published().of_kind(codes.BASIC).of_class(code[0])
+    family = codes.family_of(code)
+    nearby = Code.objects.published().of_kind(family.kind).filter(code__startswith=family.prefix)
+    if family.kind == codes.BASIC and not nearby.exists():
+        nearby = Code.objects.published().of_kind(codes.BASIC).of_class(code[0])
     nearby = sorted(nearby.only("code", "title"), key=lambda c: c.sort_key)
     context = {
         "code": code,

@@ -74,7 +74,7 @@ class CodeAdminTests(TestCase):
 
     def test_it_rejects_a_1xx_code_unless_marked_as_folklore(self):
         response = self.client.post("/admin/kb/code/add/", code_form(code="101", standing="rfc"))
-        self.assertContains(response, "mark them as unofficial folklore")
+        self.assertContains(response, "Codes starting with 1 are no SMTP replies: mark them as folklore.")
         self.assertFalse(Code.objects.exists())
 
     def test_the_list_and_search_pages_work(self):

@@ -3,9 +3,10 @@
 import os
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import tag
 from playwright.sync_api import sync_playwright
 
-from kb.models import ExampleReply, ResolutionStep
+from kb.models import Code, ExampleReply, ResolutionStep
 from tests.helpers import make_code
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -25,6 +26,7 @@ Diagnostic-Code: smtp; 441 4.4.1 Error encountered while communicating with prim
 """
 
 
+@tag("browser")
 class BrowserTests(StaticLiveServerTestCase):
 
     @classmethod
@@ -54,6 +56,7 @@ class BrowserTests(StaticLiveServerTestCase):
                                       text="Run `" + "nc -vz smtp.example.com 25 " * 3 + "` and read " + long_url)
         make_code("550", title="Mailbox unavailable or message refused", summary="Permanent. " * 30)
         make_code("5.1.1", title="Recipient address does not exist", summary="Permanent. " * 30)
+        Code.objects.rebuild_search_index()
         self.context = self.browser.new_context()
         self.page = self.context.new_page()
         self.errors = []
@@ -169,3 +172,26 @@ class BrowserTests(StaticLiveServerTestCase):
         self.open("/codes/550/")
         self.page.keyboard.press("Tab")
         self.assertEqual(self.page.evaluate("document.activeElement.textContent"), "Skip to content")
+
+    def test_suggestions_are_chosen_with_the_keyboard_and_escape_closes_them(self):
+        self.open("/")
+        box = self.page.locator("#q")
+        box.type("recipient add")
+        self.page.wait_for_selector("[role=listbox] [role=option]")
+        self.assertEqual(box.get_attribute("aria-expanded"), "true")
+        self.page.keyboard.press("Escape")
+        self.assertEqual(box.get_attribute("aria-expanded"), "false")
+        self.page.keyboard.press("ArrowDown")  # opens the list again
+        self.page.keyboard.press("ArrowDown")  # the first suggestion
+        option = self.page.locator("[role=option][aria-selected=true]")
+        self.assertEqual(box.get_attribute("aria-activedescendant"), option.get_attribute("id"))
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_url("**/codes/5.1.1/")
+        self.assertEqual(self.errors, [])
+
+    def test_without_a_chosen_suggestion_enter_searches(self):
+        self.open("/")
+        self.page.locator("#q").type("mailbox")
+        self.page.wait_for_selector("[role=listbox] [role=option]")
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_url("**/codes/?q=mailbox")

@@ -1,22 +1,21 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from kb import search
-
 # What only one database can do, each guarded by vendor so that the same
-# migrations run on SQLite and PostgreSQL.
+# migrations run on SQLite and PostgreSQL. The SQL is written out here, not
+# imported: a migration must do the same thing whatever the app's code becomes.
+# (Migration 0007 removes this word index: search now ranks in Python.)
 POSTGRES_FORWARDS = [
-    # pg_trgm's similarity() shortlisted the words a mistyped one may be; respelling has since moved
-    # to Python (kb.search.Vocabulary), the same on both databases, and no query uses the extension.
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # Serves the @@ match of CodeQuerySet.search().
     "CREATE INDEX kb_code_search_vector_gin ON kb_code USING gin (search_vector)",
 ]
 POSTGRES_BACKWARDS = [
     "DROP INDEX IF EXISTS kb_code_search_vector_gin",
 ]
-SQLITE_FORWARDS = [search.SQLITE_CREATE]
-SQLITE_BACKWARDS = [search.SQLITE_DROP]
+SQLITE_FORWARDS = [
+    "CREATE VIRTUAL TABLE kb_code_fts USING fts5("
+    "heading, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+]
+SQLITE_BACKWARDS = ["DROP TABLE IF EXISTS kb_code_fts"]
 
 
 def forwards(apps, schema_editor):

@@ -61,53 +61,6 @@ def page_url(context, number):
     return f"?{query.urlencode()}"
 
 
-@register.simple_tag
-def filter_selects(filterset):
-    """A labelled <select> for each choice filter of a FilterSet, its value selected.
-
-    Written here, from the filters' own choices, because Django's widget
-    templates (and its choice normalising) cost more than the search itself.
-    """
-    labels = []
-    for name, filter in filterset.filters.items():
-        if "choices" in filter.extra:
-            choices = tuple(filterset.options(name))
-            select = _select(name, filter.extra["empty_label"], choices, str(filterset.data.get(name, "")))
-            labels.append(f'<label class="filter">{html.escape(str(filter.label))} {select}</label>')
-    return mark_safe("\n".join(labels))
-
-
-@functools.lru_cache(maxsize=512)
-def _select(name, empty_label, choices, selected):
-    options = [f'<option value="">{escape(empty_label)}</option>']
-    for value, label in choices:
-        flag = " selected" if str(value) == selected else ""
-        options.append(f'<option value="{escape(value)}"{flag}>{escape(label)}</option>')
-    return mark_safe(f'<select name="{escape(name)}">{"".join(options)}</select>')
-
-
-@register.simple_tag
-def result_rows(entries, query):
-    """The <li> of each search result: code and title, matches marked, and for a search
-    by words the piece of the summary that has them.
-
-    Written here rather than as a template loop: 20 rows of template nodes
-    cost as much as the search behind them.
-    """
-    rows = []
-    for entry in entries:
-        # Every piece is escaped: the URL here, the rest by highlight().
-        excerpt_html = ""
-        if query and query.words:
-            excerpt_html = f'<p class="excerpt">{highlight(excerpt(entry.summary, query), query)}</p>'
-        rows.append(
-            f'<li class="result"><a href="{html.escape(entry.get_absolute_url())}">'
-            f'<code class="code">{highlight(entry.code, query)}</code> '
-            f'<span class="code-title">{highlight(entry.title, query)}</span></a>{excerpt_html}</li>'
-        )
-    return mark_safe("\n".join(rows))
-
-
 @register.filter
 def highlight(text, query):
     """text, escaped, with the words and codes of a search query wrapped in <mark>.
@@ -115,7 +68,7 @@ def highlight(text, query):
     Matches are found in the raw text and every piece is escaped on its own,
     so a match can never cut through an entity (&amp;) or let markup through.
     """
-    pattern = _terms_pattern(query.terms) if query else None
+    pattern = _terms_pattern(query.highlighted) if query else None
     if pattern is None:
         return escape(text)
     # html.escape is what Django's escape() calls, without its lazy-string wrapper.
@@ -129,8 +82,8 @@ def highlight(text, query):
 
 @register.filter
 def excerpt(markdown_text, query, width=200):
-    """A plain-text piece of a markdown summary around the first word of the query it contains."""
-    pattern = _terms_pattern(query.terms) if query else None
+    """A plain-text piece of a markdown text (a summary, a reply) around the first word of the query it contains."""
+    pattern = _terms_pattern(query.highlighted) if query else None
     match = pattern.search(markdown_text) if pattern else None
     # Only the window around the match is cleaned of markdown: summaries run to a few kilobytes.
     start = max(0, match.start() - width // 3) if match and match.end() > width else 0

@@ -1,19 +1,18 @@
 from django.core.management.base import BaseCommand
 
-from kb.models import Code, SearchWord
+from kb.models import Code
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search index and spelling vocabulary from the published entries. loaddata and "
-        "the admin do it on their own; run it after changing entries any other way (shell, SQL)."
+        "Tell every app process that the content changed, so that search and the page cache read it anew. "
+        "loaddata and the admin do it on their own; run it after changing entries any other way (shell, SQL)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--database", default="default", help="The database to rebuild the index of.")
+        parser.add_argument("--database", default="default", help="The database whose content changed.")
 
     def handle(self, *args, database, **options):
         Code.objects.using(database).rebuild_search_index()
-        entries = Code.objects.using(database).published().count()
-        words = SearchWord.objects.using(database).count()
-        self.stdout.write(f"Indexed {entries} published entries and {words} words.")
+        index = Code.objects.using(database).search_index()
+        self.stdout.write(f"Indexed {len(index.entries)} published entries and {len(index.vocabulary.counts)} words.")

@@ -1,0 +1,42 @@
+"""Words: how text is cut into the words that search and matching compare. The one home of it.
+
+Pure Python. `tokens(text)` gives the words as written (lower case), `terms(text)`
+the same words as search compares them: filler words dropped, English endings
+stripped by the Snowball stemmer ("bounced", "bounces" and "bouncing" are one
+term), so that a query and an entry meet however either is inflected.
+"""
+
+import functools
+import re
+
+import snowballstemmer
+
+# Letters and digits; "_" splits (OFR004_104 is two words, as a person would type it).
+_TOKEN = re.compile(r"[^\W_]+")
+# A dot between letters splits words (RESOLVER.ADR.RecipNotFound, gmail.com); codes keep theirs.
+_DOTTED = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+
+# Words that say nothing about which entry is meant ("what does 550 mean").
+STOP_WORDS = frozenset(
+    """a an and are as at be by can code codes do does error errors for from get gets getting got
+    has have how i if in is it its me mean meaning means my of on or smtp the this to was what whats
+    when why with""".split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def tokens(text):
+    """The words of text, lower case, in order."""
+    return _TOKEN.findall(_DOTTED.sub(" ", text.lower()))
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word):
+    # Digits and mixed tokens (tss04, as3150, 5xx) are names, not English words.
+    return _stemmer.stemWord(word) if word.isalpha() else word
+
+
+def terms(text):
+    """The words of text as search compares them: no filler words or single letters, stemmed."""
+    return [stem(word) for word in tokens(text) if len(word) > 1 and word not in STOP_WORDS]

@@ -138,10 +138,14 @@ class CodeFilter(django_filters.FilterSet):
             if name != "q"
         ]
 
+    @classmethod
+    def narrows(cls, data):
+        """Whether data (a query string) sets a filter other than the search."""
+        return any(data.get(name) for name in cls.base_filters if name != "q")
+
     @property
     def narrowed(self):
-        """Whether a filter other than the search is set."""
-        return any(self.data.get(name) for name in self.filters if name != "q")
+        return self.narrows(self.data)
 
 
 # "class" is a Python keyword, so the filter is declared as code_class and

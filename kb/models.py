@@ -189,6 +189,11 @@ def _code_url(script_prefix, code):
     return reverse("code_detail", args=[code])
 
 
+def entry_url(code):
+    """The URL of a code's entry page."""
+    return _code_url(get_script_prefix(), code)
+
+
 class Code(models.Model):
     """One entry: a basic reply code (550) or an enhanced status code (5.1.1).
 
@@ -257,7 +262,7 @@ class Code(models.Model):
         return (self.code,)
 
     def get_absolute_url(self):
-        return _code_url(get_script_prefix(), self.code)
+        return entry_url(self.code)
 
     @property
     def kind(self):

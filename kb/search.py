@@ -18,7 +18,9 @@ How words rank, as a person would:
 - among equals, standard codes before list-only ones, specific before X.Y.0.
 """
 
+import bisect
 import difflib
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -316,6 +318,12 @@ class Index:
             n = next((n for n in self._ranges if self.entries[n].covers(code)), None)
         return self.entries[n] if n is not None else None
 
+    def in_code_order(self):
+        """Every entry, as the list of all codes shows them."""
+        if "_in_code_order" not in self.__dict__:
+            self._in_code_order = sorted(self.entries, key=lambda entry: codes.sort_key(entry.code))
+        return self._in_code_order
+
     # Ranking ------------------------------------------------------------------
 
     def ranked(self, query):
@@ -471,19 +479,32 @@ class Index:
         if not typed:
             return []
         complete, last = [words.stem(word) for word in typed[:-1]], typed[-1]
-        scored = []
-        for n, entry in enumerate(self.entries):
-            best = None
-            for i, item in enumerate(entry.items):
-                if item.field not in ("title", "phrase"):
-                    continue
-                item_terms, item_words = self._item_terms[n][i], words.tokens(item.text)
-                if all(term in item_terms for term in complete) and any(w.startswith(last) for w in item_words):
-                    rank = 0 if item.field == "title" else 1
-                    best = rank if best is None else min(best, rank)
-            if best is not None:
-                scored.append((best, STANDING_WEIGHT.get(entry.standing, 1.0) * -1, codes.sort_key(entry.code), entry))
-        return [entry for *_, entry in sorted(scored, key=lambda row: row[:3])][:limit]
+        best = {}  # entry number -> 0 for a title, 1 for a phrase
+        for n, i in self._items_with_word_starting(last):
+            if all(term in self._item_terms[n][i] for term in complete):
+                rank = 0 if self.entries[n].items[i].field == "title" else 1
+                best[n] = min(rank, best.get(n, rank))
+        order = sorted(best, key=lambda n: (best[n], -STANDING_WEIGHT.get(self.entries[n].standing, 1.0),
+                                            codes.sort_key(self.entries[n].code)))
+        return [self.entries[n] for n in order[:limit]]
+
+    def _items_with_word_starting(self, prefix):
+        """{(entry number, item number)} of the titles and phrases with a word that starts with prefix."""
+        if "_suggest_words" not in self.__dict__:
+            by_word = defaultdict(set)
+            for n, entry in enumerate(self.entries):
+                for i, item in enumerate(entry.items):
+                    if item.field in ("title", "phrase"):
+                        for word in words.tokens(item.text):
+                            by_word[word].add((n, i))
+            self._suggest_words = sorted(by_word.items())
+        found = set()
+        start = bisect.bisect_left(self._suggest_words, (prefix,))
+        for word, places in itertools.islice(self._suggest_words, start, None):
+            if not word.startswith(prefix):
+                break
+            found |= places
+        return found
 
     # Similar text (matching a bounce that carries no code) ---------------------
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,7 +17,7 @@ from kb import codes, page_cache, ratelimit, search, search_index
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Category, Code
+from kb.models import Category, Code, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
@@ -55,32 +56,36 @@ def _code_list(request):
     # A search for one code, however written (5726, 550 5.7.26), goes straight
     # to its entry: half of all searches, so before any filter is built.
     index = Code.objects.search_index()
-    target = search.read(request.GET.get("q", "")[:MAX_QUERY_LENGTH]).target
+    text = request.GET.get("q", "").strip()
+    narrowed = CodeFilter.narrows(request.GET)
+    target = search.read(text[:MAX_QUERY_LENGTH]).target
     target_entry = index.entry_for(target) if target else None
-    filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
-    if target_entry and not filterset.narrowed:
+    if target_entry and not narrowed:
         return redirect("code_detail", target_entry.code)
-    if not filterset.is_valid():
-        # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
-        context = {"filterset": filterset, "q": request.GET.get("q", ""), "errors": _filter_errors(filterset),
-                   **_filter_cache_key(filterset)}
-        return render(request, "kb/code_list.html", context)
-
-    query = filterset.form.cleaned_data["q"] or search.Query()
+    filterset = SimpleLazyObject(lambda: CodeFilter(request.GET, queryset=Code.objects.published().in_code_order()))
+    context = {"filterset": filterset, "q": text, "narrowed": narrowed, **_filter_cache_key(request.GET)}
+    if narrowed or len(text) > MAX_QUERY_LENGTH:
+        if not filterset.is_valid():
+            # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
+            return render(request, "kb/code_list.html", {**context, "errors": _filter_errors(filterset)})
+        query = filterset.form.cleaned_data["q"] or search.Query()
+        # Filters are database questions (categories, providers), so the index ranks and the database narrows.
+        listed = filterset.qs.only("code", "title")
+    else:
+        # No filter: the index alone answers, without a form or a query (bench_search: a third of a search page).
+        query = index.understand(text) if text else search.Query()
+        listed = [result.entry for result in index.ranked(query)] if query else index.in_code_order()
     per_page = RESULTS_PER_PAGE if query.words else LIST_PAGE_SIZE
-    page = Paginator(filterset.qs.only("code", "title"), per_page).get_page(request.GET.get("page"))
+    page = Paginator(listed, per_page).get_page(request.GET.get("page"))
     found = {result.entry.id: result for result in index.ranked(query)} if query.words else {}
-    context = {
-        "filterset": filterset,
-        **_filter_cache_key(filterset),
-        "query": query,
-        "q": query.text,
-        "page": page,
-        "results": [_result_row(entry, found.get(entry.pk)) for entry in page],
-        "some_words_only": bool(found) and not next(iter(found.values())).every_word,
-        "narrowed": filterset.narrowed,
-        "missing_code": target if target and not target_entry else None,
-    }
+    context.update(
+        query=query,
+        q=query.text or text,
+        page=page,
+        results=[_result_row(entry, found.get(entry.id)) for entry in page],
+        some_words_only=bool(found) and not next(iter(found.values())).every_word,
+        missing_code=target if target and not target_entry else None,
+    )
     if not page.object_list and query:
         context["close_codes"] = Code.objects.close_to(query.text)
         context["spelling"] = _respelled(query, index)
@@ -91,7 +96,7 @@ def _result_row(entry, result):
     """What a row of results shows: plain values, cheaper for the template than the objects."""
     item = result.item if result and result.item and result.item.field != "title" else None
     return {
-        "url": entry.get_absolute_url(),
+        "url": entry_url(entry.code),
         "code": entry.code,
         "title": entry.title,
         "phrase": result.phrase if result else None,
@@ -100,9 +105,9 @@ def _result_row(entry, result):
     }
 
 
-def _filter_cache_key(filterset):
+def _filter_cache_key(data):
     """What the rendered filter options depend on: the content and the values chosen."""
-    values = [filterset.form.data.get(name, "") for name in filterset.filters if name != "q"]
+    values = [data.get(name, "") for name in CodeFilter.base_filters if name != "q"]
     return {"content_token": search_index.token(), "filter_values": values}
 
 

@@ -8,6 +8,8 @@ Every pattern here is anchored or bounded so that matching stays linear.
 """
 import re
 
+from kb.codes import hard_bounce_of
+
 # RFC 5321 §4.2: three digits, the first 2-5; the second is the category (0-5 in the RFC, but
 # servers also send 571 and the like).
 _CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-9][0-9])(?=[ \t,-]|:[ \t]|$)")
@@ -129,7 +131,7 @@ def hard_bounce(reply_code, status):
     """
     for code in (reply_code, status):
         if code:
-            return {"5": True, "4": False}.get(code[0])
+            return hard_bounce_of(code)
     return None
 
 

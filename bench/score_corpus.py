@@ -2,7 +2,7 @@
 """Print kb.bounce's findings for a corpus as JSONL, in the `analyze_bounce --jsonl` contract.
 
     python3 bench/score_corpus.py [EMAILS_DIR_OR_FILES...] > /tmp/ours.jsonl
-    python3 ../shared/corpus/score.py ../shared/corpus/sisimai /tmp/ours.jsonl --min 0.99 0.98 0.98
+    then score /tmp/ours.jsonl against the corpus's expected.jsonl (tests/data/sisimai)
 
 One line per (file, recipient); a file with no finding, or that raises BounceError, prints one
 line with "recipient": null. "entry" is always null here (matching needs the Django app).

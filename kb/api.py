@@ -1,4 +1,4 @@
-"""JSON API, version 1: the same data as the pages (contracts in DESIGN.md)."""
+"""JSON API, version 1: the same data as the pages (contracts in docs/contracts.md)."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
@@ -12,7 +12,7 @@ from kb.bounce import BounceError, parse
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, CodeFilter
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Code
+from kb.models import Code, entry_url
 
 
 def _error(message, status):
@@ -81,7 +81,7 @@ def suggest(request):
     entries = Code.objects.search_index().suggest(text, MAX_SUGGESTIONS)
     return JsonResponse({
         "q": text,
-        "suggestions": [{"code": e.code, "title": e.title, "url": reverse("code_detail", args=[e.code])} for e in entries],
+        "suggestions": [{"code": e.code, "title": e.title, "url": entry_url(e.code)} for e in entries],
     })
 
 

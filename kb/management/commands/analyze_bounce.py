@@ -67,7 +67,7 @@ def _read(path):
 
 
 def _record(path, match):
-    """One line of the --jsonl contract (DESIGN.md)."""
+    """One line of the --jsonl contract (docs/contracts.md)."""
     finding = match.finding if match else None
     return {
         "file": path,

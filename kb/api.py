@@ -7,9 +7,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import ratelimit
+from kb import codes, ratelimit
 from kb.bounce import BounceError, parse
-from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, CodeFilter
+from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, listing
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Code, entry_url
@@ -22,13 +22,13 @@ def _error(message, status):
 @require_GET
 def code_list(request):
     """Ranked and filtered exactly like the search page (kb/filters.py), without its redirect."""
-    filterset = CodeFilter(request.GET, queryset=Code.objects.published().in_code_order())
-    if not filterset.is_valid():
+    found = listing(request.GET)
+    if found.query is None:
         # Unlike the page, a program needs to tell a bad parameter from no results.
-        errors = {name: list(messages) for name, messages in filterset.form.errors.items()}
+        errors = {name: list(messages) for name, messages in found.filterset.form.errors.items()}
         return JsonResponse({"error": "Some filter values are not valid.", "errors": errors}, status=400)
     try:
-        page = Paginator(filterset.qs.only("code", "title"), LIST_PAGE_SIZE).page(request.GET.get("page", 1))
+        page = Paginator(found.entries, LIST_PAGE_SIZE).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         return _error("That page does not exist.", 404)
     return JsonResponse(
@@ -88,10 +88,10 @@ def suggest(request):
 def _summary(request, entry):
     return {
         "code": entry.code,
-        "kind": entry.kind,
+        "kind": codes.kind_of(entry.code),
         "title": entry.title,
-        "severity": entry.severity,
-        "url": request.build_absolute_uri(entry.get_absolute_url()),
+        "severity": codes.severity_of(entry.code),
+        "url": request.build_absolute_uri(entry_url(entry.code)),
     }
 
 

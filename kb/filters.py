@@ -1,9 +1,11 @@
 """The filters and pages of the code list, shared by the page and the API."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 
-from kb import codes, search_index
+from kb import codes, search, search_index
 from kb.models import Category, Code, ExampleReply, Provider
 
 # Long enough for a pasted reply line; longer text belongs in /analyze/.
@@ -153,3 +155,32 @@ class CodeFilter(django_filters.FilterSet):
 CodeFilter.base_filters = {
     "class" if name == "code_class" else name: filter for name, filter in CodeFilter.base_filters.items()
 }
+
+
+@dataclass
+class Listing:
+    """What the search page and the API list for a query string."""
+
+    query: search.Query | None  # None when the filters are not valid
+    entries: object  # search.Entry list (no filters) or a Code queryset (filters), best first
+    filterset: object  # the CodeFilter, or None where the index alone answered
+
+
+def listing(data):
+    """The entries for a query string, ranked by the index and narrowed by its filters.
+
+    Without filters the index alone answers, without a form or a query
+    (bench_search: a third of a search page's time); filters are questions
+    for the database (categories, providers), so it narrows the ranked list.
+    """
+    index = Code.objects.search_index()
+    text = data.get("q", "").strip()
+    if not CodeFilter.narrows(data) and len(text) <= MAX_QUERY_LENGTH:
+        query = index.understand(text) if text else search.Query()
+        entries = [result.entry for result in index.ranked(query)] if query else index.in_code_order()
+        return Listing(query, entries, None)
+    filterset = CodeFilter(data, queryset=Code.objects.published().in_code_order())
+    if not filterset.is_valid():
+        return Listing(None, [], filterset)
+    query = filterset.form.cleaned_data["q"] or search.Query()
+    return Listing(query, filterset.qs.only("code", "title"), filterset)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from kb import codes, page_cache, ratelimit, search, search_index
-from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter
+from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter, listing
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Category, Code, entry_url
@@ -62,28 +62,23 @@ def _code_list(request):
     target_entry = index.entry_for(target) if target else None
     if target_entry and not narrowed:
         return redirect("code_detail", target_entry.code)
-    filterset = SimpleLazyObject(lambda: CodeFilter(request.GET, queryset=Code.objects.published().in_code_order()))
+    found = listing(request.GET)
+    # The filters' options are rendered once per content version: the form only on a miss.
+    filterset = found.filterset or SimpleLazyObject(lambda: CodeFilter(request.GET))
     context = {"filterset": filterset, "q": text, "narrowed": narrowed, **_filter_cache_key(request.GET)}
-    if narrowed or len(text) > MAX_QUERY_LENGTH:
-        if not filterset.is_valid():
-            # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
-            return render(request, "kb/code_list.html", {**context, "errors": _filter_errors(filterset)})
-        query = filterset.form.cleaned_data["q"] or search.Query()
-        # Filters are database questions (categories, providers), so the index ranks and the database narrows.
-        listed = filterset.qs.only("code", "title")
-    else:
-        # No filter: the index alone answers, without a form or a query (bench_search: a third of a search page).
-        query = index.understand(text) if text else search.Query()
-        listed = [result.entry for result in index.ranked(query)] if query else index.in_code_order()
+    if found.query is None:
+        # A hand-edited or stale URL: say what is wrong instead of failing or ignoring it.
+        return render(request, "kb/code_list.html", {**context, "errors": _filter_errors(filterset)})
+    query = found.query
     per_page = RESULTS_PER_PAGE if query.words else LIST_PAGE_SIZE
-    page = Paginator(listed, per_page).get_page(request.GET.get("page"))
-    found = {result.entry.id: result for result in index.ranked(query)} if query.words else {}
+    page = Paginator(found.entries, per_page).get_page(request.GET.get("page"))
+    ranked = {result.entry.id: result for result in index.ranked(query)} if query.words else {}
     context.update(
         query=query,
         q=query.text or text,
         page=page,
-        results=[_result_row(entry, found.get(entry.id)) for entry in page],
-        some_words_only=bool(found) and not next(iter(found.values())).every_word,
+        results=[_result_row(entry, ranked.get(entry.id)) for entry in page],
+        some_words_only=bool(ranked) and not next(iter(ranked.values())).every_word,
         missing_code=target if target and not target_entry else None,
     )
     if not page.object_list and query:

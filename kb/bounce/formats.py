@@ -5,6 +5,8 @@ whatever wrote the text. The phrases are the fixed wording of each MTA's bounce 
 """
 import re
 
+from . import wordings
+
 # (kind, phrase) in the order they are tried; matched case-insensitively in the notice's text.
 SIGNATURES = (
     ("qmail", "this is the qmail-send program"),
@@ -89,9 +91,14 @@ def is_auto_reply(headers):
 def looks_like_bounce(headers, texts):
     """Sent by a mail system about a delivery: a mailer-daemon sender, an MTA's bounce template
     or the words of a bounce."""
-    if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(headers.get("subject", "")):
+    subject = headers.get("subject", "")
+    if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(subject):
         return True
-    return mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
+    if mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts):
+        return True
+    # A localised notice (wordings.py): its subject or its first lines say so in its language.
+    return wordings.says_undelivered(subject) or any(
+        wordings.says_failure(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
 
 
 def mta_kind(texts):
@@ -110,4 +117,6 @@ def is_delay_notice(headers, text):
     if "delay" in subject or subject.startswith("warning"):
         return True
     head = text[:_SIGNATURE_SCAN_LIMIT].lower()
-    return "will be retried" in head or "has not yet been delivered" in head or "still trying" in head
+    if "will be retried" in head or "has not yet been delivered" in head or "still trying" in head:
+        return True
+    return wordings.says_delayed(subject) and not wordings.says_undelivered(subject)

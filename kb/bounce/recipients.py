@@ -30,10 +30,12 @@ _NAMED_ADDRESS = re.compile(
 # Words of a name line that is a sentence about someone else: the sender, or whom to contact.
 _NOT_A_NAME = re.compile(r"\b(?:from|sender|sent|by|contact|please|write|reply|to)\b", re.I)
 MAX_NAME_WORDS = 4
+# A sentence naming the sender just before the address (`a message from alice@example.net ...`).
+_SENT_FROM = re.compile(r"\b(?:from|sender|sent by)\b[^@]{0,20}$", re.I)
 # `Unable to deliver message to <user@example.org>`, `undeliverable to user@example.org`.
 _DELIVERY_TO = Gated(re.compile(
-    r"\b(?:deliver\w*|undeliverable|sending)\b[^<>@\r\n]{0,40}?\bto:?[ \t]*<?(" + ADDRESS.pattern + ")", re.I),
-    "deliver", "sending")
+    r"\b(?:deliver\w*|undeliverable|sending|addressed)\b[^<>@\r\n]{0,40}?\bto:?[ \t]*[<'\"]?(" + ADDRESS.pattern + ")", re.I),
+    "deliver", "sending", "addressed")
 # Labels of header fields that name other people (a quoted original message, a summary of it).
 _HEADER_LABELS = frozenset({
     "to", "cc", "bcc", "from", "sender", "reply-to", "return-path", "delivered-to", "envelope-to",
@@ -68,21 +70,23 @@ def recipient_at_start(line):
     match = _DELIVERY_TO.search(line)
     if match and find_reply(line) is None:
         return clean(match.group(1)), line
-    return _in_localised_sentence(line), line
+    return _in_failure_sentence(line), line
 
 
 def _is_name(text):
     return len(text.split()) <= MAX_NAME_WORDS and not _NOT_A_NAME.search(text) and not wordings.is_sender_label(text)
 
 
-def _in_localised_sentence(line):
-    """The one address of a sentence that says, in another language, that delivery to it failed:
+def _in_failure_sentence(line):
+    """The one address of a sentence that says, in any language of wordings.py, that delivery to it failed:
     `Ihre Nachricht an user@example.de konnte nicht zugestellt werden.`, `您发送给 user@example.cn
     的邮件无法送达。` (wordings.py)."""
-    addresses = ADDRESS.findall(line)
+    addresses = list(ADDRESS.finditer(line))
     if len(addresses) != 1 or find_reply(line) is not None or not wordings.says_failure(line):
         return None
-    return clean(addresses[0])
+    if _SENT_FROM.search(line, 0, addresses[0].start()):
+        return None  # `a message from alice@example.net could not be delivered`: the sender
+    return clean(addresses[0].group(0))
 
 
 def names_recipient(label):

@@ -1,4 +1,4 @@
-"""What bounce notices say in other languages: one table per meaning, phrases by language.
+"""What bounce notices say, in other languages too: one table per meaning, phrases by language.
 
 The English wording of the common MTAs is read by formats.py and the line scanners; this table
 holds the localised notices (Microsoft Exchange / 365's translated NDRs, and the national
@@ -16,6 +16,11 @@ public bounce-handler test suites.
 
 # "could not be delivered", "undeliverable", "delivery failed"
 UNDELIVERED = {
+    # English sentences that name the address they failed for (`Your message to <x> could not be
+    # delivered`); formats.py holds the English words of subjects and templates.
+    "en": ("could not be delivered", "couldn't be delivered", "cannot be delivered", "can't be delivered",
+           "was not delivered", "was undeliverable", "is undeliverable", "could not deliver",
+           "unable to deliver", "delivery failed", "not be delivered", "receiver not found"),
     "de": ("unzustellbar", "nicht zugestellt", "nicht zustellbar", "zustellung an folgende",
            "zustellung ist fehlgeschlagen", "zustellung fehlgeschlagen", "nicht ausgeliefert",
            "konnte nicht ausgeliefert", "unzustellbare nachricht"),

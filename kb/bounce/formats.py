@@ -34,7 +34,7 @@ SIGNATURES = (
     ("sendmail", "----- the following addresses had permanent fatal errors -----"),
     ("domino", "not listed in domino directory"),
     ("messagingserver", "this report relates to a message you sent with the following header fields"),
-)
+) + tuple(("exchange", heading) for heading in wordings.EXCHANGE_HEADINGS)
 _SIGNATURE_SCAN_LIMIT = 8192
 
 _BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail delivery|mdaemon|mailer_daemon", re.I)
@@ -97,7 +97,7 @@ def looks_like_bounce(headers, texts):
     if mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts):
         return True
     # A localised notice (wordings.py): its subject or its first lines say so in its language.
-    return wordings.says_undelivered(subject) or any(
+    return wordings.says_undelivered(subject) or wordings.says_delayed(subject) or any(
         wordings.says_failure(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
 
 

@@ -43,7 +43,7 @@ UNDELIVERED = {
            "niedostarczona"),
     "sv": ("olevererbart", "kunde inte levereras", "det gick inte att leverera", "inte levererat",
            "leverans misslyckades", "leveransen misslyckades", "ej levererat"),
-    "et": ("kohaletoimetamine nendele adressaatidele", "ei saanud kohale toimetada", "kätte toimetamata",
+    "et": ("kohaletoimetamatu", "kohaletoimetamine nendele adressaatidele", "ei saanud kohale toimetada", "kätte toimetamata",
            "ei õnnestunud kohale toimetada"),
     "ru": ("недоставленное сообщение", "не было доставлено", "не удалось доставить", "не доставлено",
            "невозможно доставить", "доставка не удалась", "не может быть доставлено",
@@ -145,6 +145,16 @@ DELAYED = {
     "ja": ("配信遅延", "遅延しています", "まだ配信されていません"),
     "zh": ("延迟投递", "延迟发送", "延迟送达"),
 }
+
+# Exchange / Microsoft 365's heading "Diagnostic information for administrators:", translated.
+EXCHANGE_HEADINGS = (
+    "diagnoseinformationen für administratoren", "informations de diagnostic pour les administrateurs",
+    "información de diagnóstico para administradores", "informazioni di diagnostica per gli amministratori",
+    "informações de diagnóstico para administradores", "diagnostische gegevens voor beheerders",
+    "informacje diagnostyczne dla administratorów", "diagnostisk information för administratörer",
+    "diagnostikateave administraatoritele", "диагностические сведения для администраторов",
+    "管理者向け診断情報", "管理员的诊断信息",
+)
 
 # The localised labels that name a header field of the sender ("From:"), never the failed recipient.
 SENDER_LABELS = frozenset({

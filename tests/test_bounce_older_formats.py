@@ -42,16 +42,6 @@ bob@example.org
 
    ----- Original message follows -----
 """, [("bob@example.org", "550", None)]),
-    "qmail local delivery": ("postmaster@example.org", "failure notice", """\
-Hi. This is the qmail-send program at mx.example.org.
-I'm afraid I wasn't able to deliver your message to the following addresses.
-This is a permanent error; I've given up. Sorry it didn't work out.
-
-<bob@example.org>:
-Sorry, no mailbox here by that name. (#5.1.1)
-
---- Below this line is a copy of the message.
-""", [("bob@example.org", None, "5.1.1")]),
     "qmail fork with its own intro": ("postmaster@example.org", "failure notice", """\
 Hi. The MTA program at mx.example.org was unable to deliver your message to the following addresses.
 

@@ -56,15 +56,19 @@ def keep_text_findings(findings, message, texts):
     a message that reads as a bounce (or a status with an address). The bounce's own
     addressee is the original sender, who failed nowhere.
     """
-    bounce = formats.looks_like_bounce(message.headers, texts)
+    bounce = None  # asked only of a finding without a reply code: the wordings cost a scan
     addressee = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
     kept = []
     for finding in findings:
         coded = finding.reply_code or finding.status
         if finding.recipient in addressee and not coded:
             continue
-        if finding.reply_code or (finding.status and finding.recipient) or (bounce and (coded or finding.recipient)):
+        if finding.reply_code or (finding.status and finding.recipient):
             kept.append(finding)
+        elif coded or finding.recipient:
+            bounce = formats.looks_like_bounce(message.headers, texts) if bounce is None else bounce
+            if bounce:
+                kept.append(finding)
     return kept
 
 

@@ -36,6 +36,7 @@ SIGNATURES = (
     ("messagingserver", "this report relates to a message you sent with the following header fields"),
 ) + tuple(("exchange", heading) for heading in wordings.EXCHANGE_HEADINGS)
 _SIGNATURE_SCAN_LIMIT = 8192
+_LOCALISED_SCAN_LIMIT = 2048  # a localised notice says what failed in its first lines
 
 _BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail delivery|mdaemon|mailer_daemon", re.I)
 _BOUNCE_WORDS = re.compile(
@@ -98,14 +99,17 @@ def looks_like_bounce(headers, texts):
         return True
     # A localised notice (wordings.py): its subject or its first lines say so in its language.
     return wordings.says_undelivered(subject) or wordings.says_delayed(subject) or any(
-        wordings.says_failure(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
+        wordings.says_failure(text[:_LOCALISED_SCAN_LIMIT]) for text in texts)
+
+
+_ASCII_SIGNATURES = tuple((kind, phrase) for kind, phrase in SIGNATURES if phrase.isascii())
 
 
 def mta_kind(texts):
     """The MTA whose bounce template wrote these texts, or None."""
     for text in texts:
         head = text[:_SIGNATURE_SCAN_LIMIT].lower()
-        for kind, phrase in SIGNATURES:
+        for kind, phrase in _ASCII_SIGNATURES if head.isascii() else SIGNATURES:
             if phrase in head:
                 return kind
     return None

@@ -30,6 +30,8 @@ _NAMED_ADDRESS = re.compile(
 # Words of a name line that is a sentence about someone else: the sender, or whom to contact.
 _NOT_A_NAME = re.compile(r"\b(?:from|sender|sent|by|contact|please|write|reply|to)\b", re.I)
 MAX_NAME_WORDS = 4
+# A header field (`To: ...`, `Message-Id: <...>`) or a transcript line, never a sentence.
+_NOT_A_SENTENCE = re.compile(r"[ \t]*(?:>>>|<<<|[\w-]{1,30}:[ \t])")
 # A sentence naming the sender just before the address (`a message from alice@example.net ...`).
 _SENT_FROM = re.compile(r"\b(?:from|sender|sent by)\b[^@]{0,20}$", re.I)
 # `Unable to deliver message to <user@example.org>`, `undeliverable to user@example.org`.
@@ -81,6 +83,8 @@ def _in_failure_sentence(line):
     """The one address of a sentence that says, in any language of wordings.py, that delivery to it failed:
     `Ihre Nachricht an user@example.de konnte nicht zugestellt werden.`, `您发送给 user@example.cn
     的邮件无法送达。` (wordings.py)."""
+    if _NOT_A_SENTENCE.match(line):
+        return None
     addresses = list(ADDRESS.finditer(line))
     if len(addresses) != 1 or find_reply(line) is not None or not wordings.says_failure(line):
         return None

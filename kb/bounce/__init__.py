@@ -39,7 +39,7 @@ _BLANKS = re.compile(r"[\r\n \t]*")
 _TRANSCRIPT = re.compile(r"^[ \t]*(?:>>>|<<<|(?:MAIL FROM|RCPT TO):|(?:EHLO|HELO|DATA)\b)", re.M | re.I)
 # A Postfix or sendmail log line about a delivery.
 _MTA_LOG = re.compile(r"\bto=<[^<>\s]{1,320}>,.{0,400}?\bdsn=")
-MAX_FORWARDED = 3  # attached messages tried when the message itself reports nothing
+MAX_FORWARDED = 10  # attached messages tried when the message itself reports nothing
 MAX_HTML = 1 << 20  # an HTML notice states its errors in its first megabyte
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
@@ -118,11 +118,13 @@ def _moved(findings, offset):
 
 
 def _forwarded_bounce(message, text, codec):
-    """A bounce forwarded as an attachment (message/rfc822, RFC 2046 §5.2.1), read in place.
+    """Bounces forwarded as attachments (message/rfc822, RFC 2046 §5.2.1), read in place.
 
     Only an attached message that is itself a bounce (a mailer-daemon sender or a bounce
-    subject) is read; its spans are moved to index the whole input.
+    subject) is read; its spans are moved to index the whole input. A message that forwards
+    several bounces (a list owner's digest of them) reports the recipients of each, once.
     """
+    kinds, findings, seen = [], [], set()
     for source, start, end in message.returned[:MAX_FORWARDED]:
         if source is not text:
             continue
@@ -133,8 +135,12 @@ def _forwarded_bounce(message, text, codec):
             inner = _read(text[start:end], codec, outermost=False)
         except BounceError:
             continue
-        return Report(inner.kind, _moved(inner.findings, start), text)
-    return None
+        kinds.append(inner.kind)
+        for finding in _moved(inner.findings, start):
+            if finding.recipient not in seen or finding.recipient is None:
+                seen.add(finding.recipient)
+                findings.append(finding)
+    return Report(kinds[0], findings, text) if kinds else None
 
 
 def _decoded_subject(headers):

@@ -11,6 +11,11 @@ ADDRESS_CHARS = r"[^\x00-\x20\x7f\"(),:;<>@\[\\\]\s\u3000-\u303f\uff01-\uff0f\uf
 ADDRESS = re.compile(r"(?<!" + ADDRESS_CHARS + r")" + ADDRESS_CHARS + r"{1,64}@[\w-][\w.-]{0,252}+")
 
 
+# Exchange 5.5 writes a recipient as its proxy address, `SMTP=user@example.org;`.
+_PROXY_TYPE = re.compile(r"(?:smtp|rfc-?822)=", re.I)
+
+
 def clean(address):
-    """Lowercase, without the full stop that ends a sentence."""
-    return address.lower().rstrip(".-")
+    """Lowercase, without the full stop that ends a sentence or an Exchange proxy type."""
+    address = address.lower().rstrip(".-")
+    return address[_PROXY_TYPE.match(address).end():] if "=" in address and _PROXY_TYPE.match(address) else address

@@ -14,7 +14,8 @@ def merge(report_findings, text_findings):
     """DSN findings, completed from the human-readable text where the report is silent.
 
     A report with one recipient and a text with one other finding describe the same failure;
-    the text's recipient wins when the report's is no mailbox (`@relay`, a bare local part).
+    the text's recipient wins when the report's is no mailbox (`@relay`, a bare local part, an
+    X.400 address) or a mailbox on an internal host: the text names the one the sender used.
     """
     reported = {f.recipient for f in report_findings}
     by_recipient = {f.recipient: f for f in text_findings if f.recipient}
@@ -27,7 +28,8 @@ def merge(report_findings, text_findings):
         extra = by_recipient.get(finding.recipient)
         if extra is None and len(report_findings) == 1 and len(others) == 1:
             extra = others[0]
-            if extra.recipient and not dsn.is_mailbox(finding.recipient or ""):
+            own = finding.recipient or ""
+            if extra.recipient and (not dsn.is_mailbox(own) or dsn.is_internal(own)):
                 finding = replace(finding, recipient=extra.recipient)
         merged.append(_complete(finding, extra))
     return merged
@@ -54,15 +56,19 @@ def keep_text_findings(findings, message, texts):
     a message that reads as a bounce (or a status with an address). The bounce's own
     addressee is the original sender, who failed nowhere.
     """
-    bounce = formats.looks_like_bounce(message.headers, texts)
+    bounce = None  # asked only of a finding without a reply code: the wordings cost a scan
     addressee = {clean(a) for a in ADDRESS.findall(message.headers.get("to", ""))}
     kept = []
     for finding in findings:
         coded = finding.reply_code or finding.status
         if finding.recipient in addressee and not coded:
             continue
-        if finding.reply_code or (finding.status and finding.recipient) or (bounce and (coded or finding.recipient)):
+        if finding.reply_code or (finding.status and finding.recipient):
             kept.append(finding)
+        elif coded or finding.recipient:
+            bounce = formats.looks_like_bounce(message.headers, texts) if bounce is None else bounce
+            if bounce:
+                kept.append(finding)
     return kept
 
 

@@ -82,14 +82,32 @@ def findings_from_groups(groups, text):
 
 
 def _recipient(group):
-    """Final-Recipient, unless it is no mailbox address and Original-Recipient is (RFC 3464 §2.3.1-2)."""
+    """Final-Recipient, unless it is no mailbox address, or an internal one, and Original-Recipient
+    is (RFC 3464 §2.3.1-2).
+
+    Original-Recipient is the address the sender gave (the ORCPT parameter, RFC 3461 §4.2);
+    Final-Recipient is the one the reporting MTA delivered to, which after a gateway or an
+    Exchange organisation may be an X.400 address or a mailbox on an internal host.
+    """
     values = [group[name].value for name in _RECIPIENT_FIELDS if name in group]
     addresses = [address_of(v) for v in values if not _is_source_routed(v)] + [address_of(v) for v in values]
     addresses = [a for a in addresses if a]
-    for address in addresses:
-        if is_mailbox(address):
-            return address
-    return addresses[0] if addresses else None
+    mailboxes = [a for a in addresses if is_mailbox(a)]
+    public = [a for a in mailboxes if not is_internal(a)]
+    return (public or mailboxes or addresses or [None])[0]
+
+
+# Top-level names that never resolve in the public DNS: RFC 6762 (.local), RFC 8375 (home.arpa),
+# and names that organisations use inside their networks.
+_INTERNAL_SUFFIXES = (".local", ".localdomain", ".lan", ".internal", ".intranet", ".corp", ".home.arpa", ".private")
+# Exchange's encapsulation of a non-SMTP address: `IMCEAEX-_O=ORG_OU=..._CN=BOB@example.org`.
+_ENCAPSULATED = re.compile(r"imcea[a-z0-9]*-|/o=|/ou=|/cn=", re.I)
+
+
+def is_internal(address):
+    """An address of a mailbox inside an organisation, not one a sender could have written."""
+    local, _, domain = address.rpartition("@")
+    return domain.endswith(_INTERNAL_SUFFIXES) or _ENCAPSULATED.match(local) is not None
 
 
 def _is_source_routed(value):

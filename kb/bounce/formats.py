@@ -5,6 +5,8 @@ whatever wrote the text. The phrases are the fixed wording of each MTA's bounce 
 """
 import re
 
+from . import wordings
+
 # (kind, phrase) in the order they are tried; matched case-insensitively in the notice's text.
 SIGNATURES = (
     ("qmail", "this is the qmail-send program"),
@@ -32,8 +34,9 @@ SIGNATURES = (
     ("sendmail", "----- the following addresses had permanent fatal errors -----"),
     ("domino", "not listed in domino directory"),
     ("messagingserver", "this report relates to a message you sent with the following header fields"),
-)
+) + tuple(("exchange", heading) for heading in wordings.EXCHANGE_HEADINGS)
 _SIGNATURE_SCAN_LIMIT = 8192
+_LOCALISED_SCAN_LIMIT = 2048  # a localised notice says what failed in its first lines
 
 _BOUNCE_SENDERS = re.compile(r"mailer-daemon|mail-daemon|postmaster|mail delivery|mdaemon|mailer_daemon", re.I)
 _BOUNCE_WORDS = re.compile(
@@ -89,16 +92,24 @@ def is_auto_reply(headers):
 def looks_like_bounce(headers, texts):
     """Sent by a mail system about a delivery: a mailer-daemon sender, an MTA's bounce template
     or the words of a bounce."""
-    if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(headers.get("subject", "")):
+    subject = headers.get("subject", "")
+    if _BOUNCE_SENDERS.search(headers.get("from", "")) or _BOUNCE_WORDS.search(subject):
         return True
-    return mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts)
+    if mta_kind(texts) is not None or any(_BOUNCE_WORDS.search(text[:_SIGNATURE_SCAN_LIMIT]) for text in texts):
+        return True
+    # A localised notice (wordings.py): its subject or its first lines say so in its language.
+    return wordings.says_undelivered(subject) or wordings.says_delayed(subject) or any(
+        wordings.says_failure(text[:_LOCALISED_SCAN_LIMIT]) for text in texts)
+
+
+_ASCII_SIGNATURES = tuple((kind, phrase) for kind, phrase in SIGNATURES if phrase.isascii())
 
 
 def mta_kind(texts):
     """The MTA whose bounce template wrote these texts, or None."""
     for text in texts:
         head = text[:_SIGNATURE_SCAN_LIMIT].lower()
-        for kind, phrase in SIGNATURES:
+        for kind, phrase in _ASCII_SIGNATURES if head.isascii() else SIGNATURES:
             if phrase in head:
                 return kind
     return None
@@ -110,4 +121,6 @@ def is_delay_notice(headers, text):
     if "delay" in subject or subject.startswith("warning"):
         return True
     head = text[:_SIGNATURE_SCAN_LIMIT].lower()
-    return "will be retried" in head or "has not yet been delivered" in head or "still trying" in head
+    if "will be retried" in head or "has not yet been delivered" in head or "still trying" in head:
+        return True
+    return wordings.says_delayed(subject) and not wordings.says_undelivered(subject)

@@ -1,0 +1,264 @@
+"""Older and rarer bounce formats, read by their structure.
+
+Every notice here is CONSTRUCTED, with example.org addresses, from the fixed wording of the
+software that writes it (Exim 3's and sendmail 8's templates, qmail's QSBMF and the intros its
+forks use, Lotus Notes / Domino, Novell GroupWise, Microsoft SMTPSVC and Exchange 5.5, old
+Yahoo and T-Online notices, as Mailman's and Sisimai's bounce detectors document them); the
+senders are neutral (`postmaster@`, a system name) so that the structure, not the sender,
+makes them bounces.
+"""
+import unittest
+
+from kb.bounce import parse
+
+HEAD = "From: {sender}\nTo: alice@example.net\nSubject: {subject}\n{extra}\n"
+
+# name: (sender, subject, body, [(recipient, reply code, status)])
+NOTICES = {
+    "exim 3": ("Mail Delivery System <Mailer-Daemon@mx.example.net>", "Mail delivery failed: returning message to sender", """\
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to all of its recipients. The
+following address(es) failed:
+
+  bob@example.org:
+    SMTP error from remote mailer after RCPT TO:<bob@example.org>:
+    host mx.example.org [192.0.2.1]: 550 5.1.1 User unknown
+
+------ This is a copy of the message, including all the headers. ------
+""", [("bob@example.org", "550", "5.1.1")]),
+    "sendmail 8 without enhanced codes": ("Mail Delivery Subsystem <postmaster@example.net>", "Returned mail: User unknown", """\
+The original message was received at Mon, 1 Jan 2001 10:00:00 GMT
+from host.example.net [192.0.2.9]
+
+   ----- The following addresses had permanent fatal errors -----
+bob@example.org
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<bob@example.org>
+<<< 550 <bob@example.org>... User unknown
+550 bob@example.org... User unknown
+
+   ----- Original message follows -----
+""", [("bob@example.org", "550", None)]),
+    "qmail fork with its own intro": ("postmaster@example.org", "failure notice", """\
+Hi. The MTA program at mx.example.org was unable to deliver your message to the following addresses.
+
+<bob@example.org>:
+192.0.2.1 does not like recipient.
+Remote host said: 550 5.1.1 <bob@example.org>: Recipient address rejected
+Giving up on 192.0.2.1.
+
+--- Below this line is a copy of the message.
+""", [("bob@example.org", "550", "5.1.1")]),
+    "domino": ("Postmaster@example.org", "DELIVERY FAILURE: User bob (bob@example.org) not listed in Domino Directory", """\
+Your message
+
+  Subject: hello
+
+was not delivered to:
+
+  bob@example.org
+
+because:
+
+  User bob (bob@example.org) not listed in Domino Directory
+""", [("bob@example.org", None, None)]),
+    "lotus notes": ("Postmaster@example.org", "Undeliverable message", """\
+------- Failure Reasons  --------
+
+User not listed in public Name & Address Book
+bob@example.org
+
+------- Returned Message --------
+""", [("bob@example.org", None, None)]),
+    "groupwise": ("postmaster@example.org", "Message status - undeliverable", """\
+The message that you sent was undeliverable to the following:
+        bob (bob@example.org)
+
+Possible causes of this problem include:
+""", [("bob@example.org", None, None)]),
+    "smtpsvc": ("postmaster@example.org", "Delivery Status Notification (Failure)", """\
+This is an automatically generated Delivery Status Notification.
+
+Delivery to the following recipients failed.
+
+       bob@example.org
+""", [("bob@example.org", None, None)]),
+    "exchange 5.5": ("System Administrator <postmaster@example.org>", "Undeliverable: hello", """\
+Your message
+
+  To:      Bob
+  Subject: hello
+  Sent:    Mon, 1 Jan 2001 10:00:00 +0100
+
+did not reach the following recipient(s):
+
+bob@example.org on Mon, 1 Jan 2001 10:00:05 +0100
+    The recipient name is not recognized
+    The MTS-ID of the original message is: c=us;a= ;p=example;l=SRV0101010900-1
+    MSEXCH:IMS:Example:SITE:SRV 0 (000C05A6) Unknown Recipient
+""", [("bob@example.org", None, None)]),
+    "exchange 5.5 proxy address": ("System Administrator <postmaster@example.org>", "Undeliverable: hello", """\
+did not reach the following recipient(s):
+
+Bob Example on Mon, 1 Jan 2001 10:00:05 +0100
+    SMTP=bob@example.org; on Mon, 1 Jan 2001 10:00:05 +0100
+    The recipient name is not recognized
+""", [("bob@example.org", None, None)]),
+    "old yahoo": ("MAILER-DAEMON@yahoo.example", "failure delivery", """\
+Message from  yahoo.example.
+Unable to deliver message to the following address(es).
+
+<bob@example.org>:
+Sorry your message to bob@example.org cannot be delivered. This account has been disabled or discontinued [#102].
+
+--- Original message follows.
+""", [("bob@example.org", None, None)]),
+    "smail / t-online": ("Mail Delivery System <system@example.net>", "mail failed, returning to sender", """\
+|------------------------- Failed addresses follow: ---------------------|
+ <bob@example.de> ... unknown user
+|------------------------- Message text follows: ------------------------|
+""", [("bob@example.de", None, None)]),
+    "a sentence that names the address": ("system@example.net", "Mail System Error - Returned Mail", """\
+Your message has encountered delivery problems addressed to bob@example.org
+""", [("bob@example.org", None, None)]),
+    "addresses listed without any code": ("system@example.net", "Undeliverable mail", """\
+The following addresses were not valid:
+
+bob@example.org
+carol@example.org
+""", [("bob@example.org", None, None), ("carol@example.org", None, None)]),
+}
+
+
+def _read(name, extra=""):
+    sender, subject, body, _ = NOTICES[name]
+    return parse(HEAD.format(sender=sender, subject=subject, extra=extra) + body)
+
+
+class OlderFormatTests(unittest.TestCase):
+    def test_each_notice_gives_its_failed_recipients_and_codes(self):
+        for name, (_, _, _, expected) in NOTICES.items():
+            with self.subTest(notice=name):
+                report = _read(name)
+                self.assertEqual([(f.recipient, f.reply_code, f.status) for f in report.findings], expected)
+                self.assertEqual({f.action for f in report.findings}, {"failed"})
+
+    def test_a_signature_in_a_sentence_about_someone_else_names_no_recipient(self):
+        text = HEAD.format(sender="postmaster@example.net", subject="Undeliverable", extra="") + (
+            "Your message could not be delivered to bob@example.org.\n\n"
+            "For further assistance, please contact <postmaster@example.net>\n")
+        self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org"])
+
+    def test_a_sentence_about_the_sender_names_no_recipient(self):
+        text = HEAD.format(sender="postmaster@example.net", subject="Undeliverable", extra="") + (
+            "A message from alice@example.net could not be delivered.\n\n  bob@example.org\n")
+        self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org"])
+
+    def test_x_failed_recipients_alone_names_the_recipient(self):
+        text = HEAD.format(sender="system@example.net", subject="Mail delivery failed",
+                           extra="X-Failed-Recipients: bob@example.org\n") + "Something went wrong.\n"
+        self.assertEqual([(f.recipient, f.action) for f in parse(text).findings], [("bob@example.org", "failed")])
+
+
+DSN = """\
+From: postmaster@gw.example.org
+To: alice@example.net
+Subject: Delivery Status Notification (Failure)
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+{text}
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; gw.example.org
+
+{fields}
+Action: failed
+Status: 5.1.1
+
+--b--
+"""
+
+
+class InternalRecipientTests(unittest.TestCase):
+    """RFC 3464 §2.3.1-2: Original-Recipient is the address the sender used."""
+
+    def _recipients(self, fields, text="Your message could not be delivered."):
+        return [f.recipient for f in parse(DSN.format(fields=fields, text=text)).findings]
+
+    def test_an_x400_final_recipient_gives_way_to_the_original_one(self):
+        self.assertEqual(self._recipients(
+            "Original-Recipient: rfc822;bob@example.org\nFinal-Recipient: x400; /C=DE/ADMD= /PRMD=EXAMPLE/O=EXAMPLE/S=Bob/"),
+            ["bob@example.org"])
+
+    def test_a_mailbox_on_an_internal_host_gives_way_to_the_original_one(self):
+        self.assertEqual(self._recipients(
+            "Original-Recipient: rfc822;bob@example.org\nFinal-Recipient: rfc822;bob.smith@mbx01.corp.example.local"),
+            ["bob@example.org"])
+
+    def test_an_exchange_encapsulated_address_gives_way_to_the_one_the_text_names(self):
+        self.assertEqual(self._recipients(
+            "Final-Recipient: rfc822;IMCEAEX-_O=EXAMPLE_OU=FIRST_CN=RECIPIENTS_CN=BOB@example.org",
+            text="Delivery has failed to these recipients or groups:\n\nbob@example.org"), ["bob@example.org"])
+
+    def test_two_public_mailboxes_keep_the_final_recipient(self):
+        # An alias expanded to another public mailbox: the report's own answer stands.
+        self.assertEqual(self._recipients(
+            "Original-Recipient: rfc822;list@example.org\nFinal-Recipient: rfc822;bob@example.com"), ["bob@example.com"])
+
+
+FORWARDED = """\
+From: mailman@lists.example.net
+To: owner@lists.example.net
+Subject: Uncaught bounce notification
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="x"
+
+--x
+Content-Type: text/plain
+
+The attached messages were received as bounces, but no member addresses could be extracted from them.
+
+--x
+Content-Type: message/rfc822
+
+From: MAILER-DAEMON@mx.example.org
+To: list-bounces@lists.example.net
+Subject: Undelivered Mail Returned to Sender
+
+This is the mail system at host mx.example.org.
+
+<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)
+
+--x
+Content-Type: message/rfc822
+
+From: postmaster@example.com
+To: list-bounces@lists.example.net
+Subject: Undeliverable: news
+
+Delivery has failed to these recipients or groups:
+
+carol@example.com
+The e-mail address you entered couldn't be found.
+
+--x--
+"""
+
+
+class ForwardedBouncesTests(unittest.TestCase):
+    def test_a_message_forwarding_several_bounces_reports_the_recipients_of_each(self):
+        report = parse(FORWARDED)
+        self.assertEqual([(f.recipient, f.reply_code) for f in report.findings],
+                         [("bob@example.org", "550"), ("carol@example.com", None)])
+        for finding in report.findings:
+            start, end = finding.span
+            self.assertIn(finding.recipient.split("@")[0], report.text[start - 200:end].lower())

@@ -147,7 +147,10 @@ def _finding(request, match):
             "text": example.text,
             "provider": example.provider.name if example.provider else None,
         } if example else None,
-        "reason": match.reason,
+        "matched_because": match.why,
         "hard_bounce": match.hard_bounce,
+        "reason": finding.reason,
+        "advice": finding.advice,
+        "advice_why": finding.advice_why,
         "warnings": match.warnings,
     }

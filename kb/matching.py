@@ -34,7 +34,7 @@ class Match:
     finding: object
     entry: Code | None = None
     example: ExampleReply | None = None
-    reason: str = ""
+    why: str = ""  # why this entry explains the finding, for a person
     similarity: float | None = None
     warnings: list = field(default_factory=list)
 
@@ -66,10 +66,10 @@ class Matcher:
     def match(self, finding, with_example=True):
         """The entry for a finding; with_example=False skips choosing the closest example reply."""
         match = Match(finding, warnings=warnings_for(finding))
-        for code, reason in _code_candidates(finding):
+        for code, why in _code_candidates(finding):
             entry = self._entry(code)
             if entry is not None:
-                match.entry, match.reason = entry, reason
+                match.entry, match.why = entry, why
                 if with_example:
                     match.example, match.similarity = self._closest_example(finding.diagnostic, entry)
                 return match
@@ -111,22 +111,22 @@ class Matcher:
     def _match_by_text(self, match):
         diagnostic = match.finding.diagnostic
         if not diagnostic:
-            match.reason = "The bounce carries no reply code, no status code and no diagnostic text to go on."
+            match.why = "The bounce carries no reply code, no status code and no diagnostic text to go on."
             return
         score, found, item = Code.objects.search_index().most_similar(" ".join(words(diagnostic)))
         if found is None or score < MIN_TEXT_SIMILARITY:
-            match.reason = "The bounce carries no code, and its words are not close enough to any entry we have."
+            match.why = "The bounce carries no code, and its words are not close enough to any entry we have."
             return
         match.entry = self._entry(found.code)
         match.similarity = round(score, 2)
         if item.field == "reply":
             match.example = next((ex for ex in match.entry.examples.all() if ex.text == item.text), None)
-            match.reason = (
+            match.why = (
                 f"The bounce carries no code; its text is most like a real reply filed under "
                 f"{found.code} (similarity {match.similarity:.2f})."
             )
         else:
-            match.reason = (
+            match.why = (
                 f"The bounce carries no code; its text is most like the title of {found.code} "
                 f"(similarity {match.similarity:.2f})."
             )

@@ -269,8 +269,10 @@ class AnalyzeBounceCommandTests(AnalyzeSetup):
         self.assertEqual([(l["file"], l["recipient"]) for l in lines],
                          [(dsn, "bob@example.org"), (dsn, "carol@example.org"), (ordinary, None)])
         self.assertEqual(set(lines[0]) - {"error"}, {"file", "recipient", "action", "reply_code", "status",
-                                                     "diagnostic", "entry", "hard_bounce", "warnings"})
+                                                     "diagnostic", "entry", "hard_bounce", "reason",
+                                                     "advice", "warnings"})
         self.assertEqual(lines[0]["entry"], "5.1.1")
+        self.assertEqual((lines[0]["reason"], lines[0]["advice"]), ("userunknown", "suppress"))
         self.assertIs(lines[1]["hard_bounce"], False)
 
     def test_a_dash_reads_standard_input(self):

@@ -12,7 +12,9 @@ import tarfile
 import zipfile
 from dataclasses import dataclass, field
 
+from . import parse
 from .findings import BounceError
+from .summary import Summary
 
 # RFC 4155: a message starts with a line "From " (the envelope sender and a date) at the start of
 # the file or after a blank line; a body line starting "From " is stored as ">From ".
@@ -66,7 +68,8 @@ def mbox_messages(stream):
 
 
 def is_mbox(data):
-    return data.startswith(_FROM)
+    """Bytes or text that start as an mbox file does."""
+    return data.startswith(_FROM if isinstance(data, bytes) else _FROM.decode())
 
 
 def is_archive(data):
@@ -132,3 +135,27 @@ def _add_member(name, body, limits, batch):
     if is_mbox(body):
         return all(batch.add(f"{name} #{n}", m, limits) for n, m in enumerate(mbox_messages(io.BytesIO(body)), 1))
     return batch.add(name, body, limits)
+
+
+@dataclass
+class Result:
+    """What a Batch read: each bounce's Report, the messages that are none, and a Summary."""
+    reports: list      # (name, Report)
+    unreadable: list   # (name, the BounceError's message)
+    summary: object
+    notes: list
+
+
+def read_all(batch):
+    """Parse every message of a Batch; one unreadable message does not stop the others."""
+    result = Result([], [], Summary(), list(batch.notes))
+    for name, data in batch.items:
+        try:
+            report = parse(data)
+        except BounceError as error:
+            result.unreadable.append((name, str(error)))
+            result.summary.add_unreadable()
+            continue
+        result.reports.append((name, report))
+        result.summary.add(report)
+    return result

@@ -198,6 +198,7 @@ _NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?")
 # Postfix's "Host not found, try again" is the resolver's TRY_AGAIN: a DNS failure for now.
 _FOR_NOW = re.compile(r"try again|temporar", re.I)
 _ABOUT_THE_SENDING_HOST = {"CONN", "HELO", "EHLO"}
+_READ_CHARS = 2000
 
 
 def reason_of(status=None, reply_code=None, diagnostic=None, action=None, command=None):
@@ -210,7 +211,9 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     detail = status[2:] if status and status[0] in "45" else None
     if detail in _STATUS_DECIDES:
         return _STATUS_DECIDES[detail]
-    words = _NOISE.sub(" ", diagnostic or "")
+    # A reply states its cause in its first lines; reading no further keeps a huge folded
+    # diagnostic from costing 30 scans of itself.
+    words = _NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS])
     reason = reason_of_text(words)
     if reason in _WEAK and command in _BY_COMMAND:
         reason = _BY_COMMAND[command]

@@ -1,18 +1,16 @@
 import csv
 import gc
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from kb.bounce import BounceError, batch, parse
 from kb.bounce.summary import Summary
+from kb.exports import FIELDS, csv_row, jsonl_line, record, records
 from kb.matching import Matcher
 
 # The command line has no cap on messages or bytes: an mbox is streamed message by message.
 NO_LIMITS = batch.Limits(max_messages=sys.maxsize, max_bytes=sys.maxsize)
-FIELDS = ["file", "recipient", "action", "reply_code", "status", "diagnostic", "entry", "hard_bounce",
-          "reason", "advice", "warnings"]
 
 
 class Command(BaseCommand):
@@ -90,9 +88,9 @@ class Command(BaseCommand):
                 continue
             matches = self.matcher.match_all(report.findings, with_examples=self.mode == "text")
             if self.mode == "jsonl":
-                self.stdout.write("\n".join(_jsonl_lines(path, matches)))
+                self.stdout.write("\n".join(jsonl_line(row) for row in records(path, matches)))
             elif self.mode == "csv":
-                self.csv.writerows(_csv_row(r) for r in _records(path, matches))
+                self.csv.writerows(csv_row(row) for row in records(path, matches))
             else:
                 self._print_report(path, report, matches)
         if not read:
@@ -100,11 +98,11 @@ class Command(BaseCommand):
         return True
 
     def _print_error(self, path, error):
-        record = _record(path, None) | {"error": str(error)}
+        row = record(path, None) | {"error": str(error)}
         if self.mode == "jsonl":
-            self.stdout.write(json.dumps(record, ensure_ascii=False))
+            self.stdout.write(jsonl_line(row))
         elif self.mode == "csv":
-            self.csv.writerow(_csv_row(record))
+            self.csv.writerow(csv_row(row))
         else:
             self.stderr.write(f"{path}: {error}")
 
@@ -123,37 +121,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"    warning: {warning}")
 
 
-def _record(path, match):
-    """One line of the --jsonl contract (DESIGN.md)."""
-    finding = match.finding if match else None
-    return {
-        "file": path,
-        "recipient": finding.recipient if finding else None,
-        "action": finding.action if finding else None,
-        "reply_code": finding.reply_code if finding else None,
-        "status": finding.status if finding else None,
-        "diagnostic": finding.diagnostic if finding else None,
-        "entry": match.entry.code if match and match.entry else None,
-        "hard_bounce": match.hard_bounce if match else None,
-        "reason": finding.reason if finding else None,
-        "advice": finding.advice if finding else None,
-        "warnings": match.warnings if match else [],
-    }
-
-
-def _records(path, matches):
-    return [_record(path, match) for match in matches] or [_record(path, None)]
-
-
-def _jsonl_lines(path, matches):
-    return [json.dumps(record, ensure_ascii=False) for record in _records(path, matches)]
-
-
 def _csv_writer(stdout):
     # Rows end in "\n", so Django's OutputWrapper adds no line ending of its own.
     return csv.writer(stdout, lineterminator="\n")
-
-
-def _csv_row(record):
-    row = dict(record, warnings=" | ".join(record.get("warnings") or []))
-    return ["" if row.get(name) is None else row[name] for name in FIELDS]

@@ -1,5 +1,6 @@
 """Advice per finding (kb/bounce/advice.py): the decision table, row by row."""
 import unittest
+from pathlib import Path
 
 from kb.bounce import parse
 from kb.bounce.advice import ACTIONS, ANY, DECISIONS, decide
@@ -60,3 +61,11 @@ class FindingAdviceTests(unittest.TestCase):
         (finding,) = parse("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using "
                            "zen.spamhaus.org").findings
         self.assertEqual((finding.reason, finding.advice), ("blocked", "fix-sender"))
+
+
+class ReadmeTableTests(unittest.TestCase):
+    def test_the_readme_lists_every_row_of_the_table(self):
+        readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+        words = {True: "permanent", False: "temporary", None: "no code", ANY: "any"}
+        for (reason, permanence), decision in DECISIONS.items():
+            self.assertIn(f"| `{reason}` | {words[permanence]} | `{decision.action}` | {decision.why} |", readme)

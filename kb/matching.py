@@ -53,6 +53,11 @@ class Matcher:
         self._entries = {}
         self._complete = False  # True once every published entry is loaded
         self._vectors = {}
+        # One Matcher serves one request or one CLI run: the search index is read once, and a
+        # bounce text's words are looked up once (a night's mbox repeats its servers' wordings
+        # with other addresses, which words() drops).
+        self._index = None
+        self._similar = {}
 
     def match_all(self, findings, with_examples=True):
         self._load_entries({code for f in findings for code in _candidate_codes(f)})
@@ -108,12 +113,19 @@ class Matcher:
             self._vectors[entry.code] = [(unit_vector(Counter(words(ex.text))), ex) for ex in entry.examples.all()]
         return self._vectors[entry.code]
 
+    def _most_similar(self, text):
+        if text not in self._similar:
+            if self._index is None:
+                self._index = Code.objects.search_index()
+            self._similar[text] = self._index.most_similar(text)
+        return self._similar[text]
+
     def _match_by_text(self, match):
         diagnostic = match.finding.diagnostic
         if not diagnostic:
             match.why = "The bounce carries no reply code, no status code and no diagnostic text to go on."
             return
-        score, found, item = Code.objects.search_index().most_similar(" ".join(words(diagnostic)))
+        score, found, item = self._most_similar(" ".join(words(diagnostic)))
         if found is None or score < MIN_TEXT_SIMILARITY:
             match.why = "The bounce carries no code, and its words are not close enough to any entry we have."
             return

@@ -8,9 +8,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from kb import codes, ratelimit
-from kb.bounce import BounceError, parse
+from kb.bounce import BounceError, batch, parse
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, listing
-from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, AnalyzeForm
+from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, WEB_LIMITS, AnalyzeForm
 from kb.matching import Matcher
 from kb.models import Code, entry_url
 
@@ -115,16 +115,41 @@ def analyze(request):
         if not form.is_valid():
             message = " ".join(error for errors in form.errors.values() for error in errors)
             return _error(message, 413 if form.is_too_large() else 400)
-        report = form.report
+        result = form.result
     else:
         if len(request.body) > MAX_UPLOAD_BYTES:
             return _error("The input is larger than 10 MB.", 413)
         try:
-            report = parse(request.body)
+            result = _read_body(request.body)
+        except batch.BatchLimitError as error:
+            return _error(str(error), 413)
         except BounceError as error:
             return _error(str(error), 400)
-    matches = Matcher().match_all(report.findings)
-    return JsonResponse({"kind": report.kind, "findings": [_finding(request, match) for match in matches]})
+    return JsonResponse(_analysis(request, result))
+
+
+def _read_body(body):
+    """A raw body: one message, an mbox or an archive, read as the form reads uploads."""
+    if not (batch.is_mbox(body) or batch.is_archive(body)):
+        return batch.Result([("body", parse(body))], [], None, [])
+    result = batch.read_all(batch.messages("body", body, WEB_LIMITS))
+    if not result.reports:
+        raise BounceError(f"None of the {len(result.unreadable)} messages could be read as a bounce.")
+    return result
+
+
+def _analysis(request, result):
+    """One report keeps the single-message shape; a batch adds each finding's message and a summary."""
+    matcher, findings = Matcher(), []
+    several = len(result.reports) > 1
+    for name, report in result.reports:
+        for match in matcher.match_all(report.findings):
+            findings.append(_finding(request, match) | ({"message": name} if several else {}))
+    answer = {"kind": result.reports[0][1].kind if not several else "batch", "findings": findings}
+    if several or result.unreadable or result.notes:
+        answer.update(summary=result.summary.as_dict(), notes=result.notes,
+                      unreadable=[{"message": name, "error": error} for name, error in result.unreadable])
+    return answer
 
 
 def _finding(request, match):
@@ -147,7 +172,10 @@ def _finding(request, match):
             "text": example.text,
             "provider": example.provider.name if example.provider else None,
         } if example else None,
-        "reason": match.reason,
+        "matched_because": match.why,
         "hard_bounce": match.hard_bounce,
+        "reason": finding.reason,
+        "advice": finding.advice,
+        "advice_why": finding.advice_why,
         "warnings": match.warnings,
     }

@@ -34,7 +34,7 @@ class Match:
     finding: object
     entry: Code | None = None
     example: ExampleReply | None = None
-    reason: str = ""
+    why: str = ""  # why this entry explains the finding, for a person
     similarity: float | None = None
     warnings: list = field(default_factory=list)
 
@@ -53,6 +53,11 @@ class Matcher:
         self._entries = {}
         self._complete = False  # True once every published entry is loaded
         self._vectors = {}
+        # One Matcher serves one request or one CLI run: the search index is read once, and a
+        # bounce text's words are looked up once (a night's mbox repeats its servers' wordings
+        # with other addresses, which words() drops).
+        self._index = None
+        self._similar = {}
 
     def match_all(self, findings, with_examples=True):
         self._load_entries({code for f in findings for code in _candidate_codes(f)})
@@ -66,10 +71,10 @@ class Matcher:
     def match(self, finding, with_example=True):
         """The entry for a finding; with_example=False skips choosing the closest example reply."""
         match = Match(finding, warnings=warnings_for(finding))
-        for code, reason in _code_candidates(finding):
+        for code, why in _code_candidates(finding):
             entry = self._entry(code)
             if entry is not None:
-                match.entry, match.reason = entry, reason
+                match.entry, match.why = entry, why
                 if with_example:
                     match.example, match.similarity = self._closest_example(finding.diagnostic, entry)
                 return match
@@ -108,25 +113,32 @@ class Matcher:
             self._vectors[entry.code] = [(unit_vector(Counter(words(ex.text))), ex) for ex in entry.examples.all()]
         return self._vectors[entry.code]
 
+    def _most_similar(self, text):
+        if text not in self._similar:
+            if self._index is None:
+                self._index = Code.objects.search_index()
+            self._similar[text] = self._index.most_similar(text)
+        return self._similar[text]
+
     def _match_by_text(self, match):
         diagnostic = match.finding.diagnostic
         if not diagnostic:
-            match.reason = "The bounce carries no reply code, no status code and no diagnostic text to go on."
+            match.why = "The bounce carries no reply code, no status code and no diagnostic text to go on."
             return
-        score, found, item = Code.objects.search_index().most_similar(" ".join(words(diagnostic)))
+        score, found, item = self._most_similar(" ".join(words(diagnostic)))
         if found is None or score < MIN_TEXT_SIMILARITY:
-            match.reason = "The bounce carries no code, and its words are not close enough to any entry we have."
+            match.why = "The bounce carries no code, and its words are not close enough to any entry we have."
             return
         match.entry = self._entry(found.code)
         match.similarity = round(score, 2)
         if item.field == "reply":
             match.example = next((ex for ex in match.entry.examples.all() if ex.text == item.text), None)
-            match.reason = (
+            match.why = (
                 f"The bounce carries no code; its text is most like a real reply filed under "
                 f"{found.code} (similarity {match.similarity:.2f})."
             )
         else:
-            match.reason = (
+            match.why = (
                 f"The bounce carries no code; its text is most like the title of {found.code} "
                 f"(similarity {match.similarity:.2f})."
             )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("codes/", views.code_list, name="code_list"),
     path("codes/<str:code>/", views.code_detail, name="code_detail"),
     path("analyze/", views.analyze, name="analyze"),
+    path("reasons/", views.reasons, name="reasons"),
     path("healthz", views.healthz, name="healthz"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),

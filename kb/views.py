@@ -1,5 +1,6 @@
 from collections import Counter
 from itertools import groupby
+from urllib.parse import quote
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
@@ -13,7 +14,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes, page_cache, ratelimit, search, search_index
+from kb import codes, exports, page_cache, ratelimit, search, search_index
+from kb.bounce import advice
+from kb.bounce.reasons import REASONS
+from kb.bounce.summary import GROUPS
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter, listing
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
@@ -21,6 +25,8 @@ from kb.models import Category, Code, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
+# Recipients shown as cards on the analyse page; the summary and the downloads hold them all.
+MAX_CARDS = 100
 # Shown on the home page: what support staff meet most often.
 COMMON_CODES = ["550", "5.1.1", "5.7.26", "554", "552", "5.2.2", "421", "451", "450", "441"]
 
@@ -219,24 +225,58 @@ def _class_rows(entries):
 
 @sensitive_post_parameters()
 def analyze(request):
-    """Paste or upload a bounce; nothing from it is stored or logged."""
-    form, matches, report, status = AnalyzeForm(), None, None, 200
+    """Paste or upload bounces; nothing from them is stored or logged."""
+    form, result, status = AnalyzeForm(), None, 200
     if request.method == "POST":
         form, status = _analyze_form(request)
         if form is not None and status == 200:
-            report = form.report
-            matches = Matcher().match_all(report.findings)
+            result = form.result
     if form is None:
         form = AnalyzeForm()
-    context = {
-        "form": form,
-        "report": report,
-        "results": [_result(match, report.text) for match in matches] if matches is not None else None,
-        "full_text": _highlighted(report.text, [m.finding.span for m in matches]) if report and len(report.text) <= FULL_TEXT_LIMIT else None,
-        "too_large": status == 413,
-        "rate_limited": status == 429,
-    }
+    context = {"form": form, "too_large": status == 413, "rate_limited": status == 429}
+    if result is not None:
+        context.update(_analysis(result, getattr(form, "report", None)))
     return render(request, "kb/analyze.html", context, status=status)
+
+
+def _analysis(result, report):
+    """The page's view of a batch: the summary, the cards (up to MAX_CARDS), the downloads."""
+    matcher, results, rows = Matcher(), [], []
+    for name, each in result.reports:
+        matches = matcher.match_all(each.findings, with_examples=len(results) < MAX_CARDS)
+        rows += exports.records(name, matches) if each.findings else []
+        for match in matches:
+            if len(results) < MAX_CARDS:
+                results.append(_result(match, each.text, None if report else name))
+    summary = result.summary
+    return {
+        "report": report,
+        "kind": report.kind if report else f"{summary.messages:,} messages",
+        "results": results,
+        "recipients": summary.recipients,
+        "summary": [(heading, summary.rows(group, 12)) for group, heading in GROUPS.items()]
+        if summary.messages > 1 else None,  # one message's recipients are all in the table below
+        "result": result,
+        "downloads": {
+            "csv": "data:text/csv;charset=utf-8," + quote(exports.csv_text(rows)),
+            "jsonl": "data:application/x-ndjson;charset=utf-8," + quote(exports.jsonl_text(rows)),
+        } if rows else None,
+        "full_text": _highlighted(report.text, [r["match"].finding.span for r in results])
+        if report and len(report.text) <= FULL_TEXT_LIMIT else None,
+    }
+
+
+def reasons(request):
+    """The reason vocabulary and the advice for each, from the one table (kb/bounce/advice.py)."""
+    rows = [
+        {"name": name, "meaning": meaning,
+         "decisions": [(_PERMANENCE[key[1]], decision) for key, decision in advice.DECISIONS.items() if key[0] == name]}
+        for name, meaning in REASONS.items()
+    ]
+    return render(request, "kb/reasons.html", {"reasons": rows, "actions": advice.ACTIONS})
+
+
+_PERMANENCE = {True: "permanent (5xx)", False: "temporary (4xx)", None: "no code", advice.ANY: "any code"}
 
 
 def _analyze_form(request):
@@ -256,8 +296,8 @@ def _analyze_form(request):
     return form, 413 if form.is_too_large() else 400
 
 
-def _result(match, text):
-    return {"match": match, "excerpt": _highlighted_excerpt(text, match.finding.span)}
+def _result(match, text, message=None):
+    return {"match": match, "excerpt": _highlighted_excerpt(text, match.finding.span), "message": message}
 
 
 def _highlighted_excerpt(text, span, context=300):

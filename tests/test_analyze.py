@@ -1,10 +1,13 @@
+import io
 import json
 import logging
 import re
 import tempfile
+import zipfile
 from io import StringIO
 from pathlib import Path
 from unittest import mock
+from urllib.parse import unquote
 
 from django.apps import apps
 from django.core.cache import cache
@@ -13,6 +16,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from kb.bounce.reasons import REASONS
 from kb.models import ExampleReply
 from tests.helpers import make_code
 
@@ -269,8 +273,10 @@ class AnalyzeBounceCommandTests(AnalyzeSetup):
         self.assertEqual([(l["file"], l["recipient"]) for l in lines],
                          [(dsn, "bob@example.org"), (dsn, "carol@example.org"), (ordinary, None)])
         self.assertEqual(set(lines[0]) - {"error"}, {"file", "recipient", "action", "reply_code", "status",
-                                                     "diagnostic", "entry", "hard_bounce", "warnings"})
+                                                     "diagnostic", "entry", "hard_bounce", "reason",
+                                                     "advice", "warnings"})
         self.assertEqual(lines[0]["entry"], "5.1.1")
+        self.assertEqual((lines[0]["reason"], lines[0]["advice"]), ("userunknown", "suppress"))
         self.assertIs(lines[1]["hard_bounce"], False)
 
     def test_a_dash_reads_standard_input(self):
@@ -285,3 +291,104 @@ class AnalyzeBounceCommandTests(AnalyzeSetup):
         out = StringIO()
         call_command("analyze_bounce", dsn, stdout=out)
         self.assertIn("bob@example.org: 550 5.1.1 (hard) -> 5.1.1 Recipient address does not exist", out.getvalue())
+
+
+def _mbox(*bodies):
+    return "".join(f"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\n{body}\n" for body in bodies).encode()
+
+
+class AnalyzeBatchPageTests(AnalyzeSetup):
+    def test_an_uploaded_mbox_gets_a_summary_then_each_recipient_with_reason_and_advice(self):
+        upload = SimpleUploadedFile("night.mbox", _mbox(DSN, DSN, ORDINARY))
+        response = self.client.post(reverse("analyze"), {"file": upload})
+        self.assertContains(response, "4 recipients found")
+        html = response.content.decode()
+        self.assertLess(html.index("batch-summary-heading"), html.index('id="result-1"'))
+        self.assertIn(">By reason</caption>", html)
+        self.assertIn('href="/reasons/#userunknown">userunknown</a>', html)
+        self.assertIn("<strong>Suppress</strong>", html)
+        self.assertIn("1 message could not be read as a bounce", html)
+        self.assertIn("In night.mbox #1", html)
+
+    def test_several_files_are_read_as_one_batch(self):
+        uploads = [SimpleUploadedFile("a.eml", DSN.encode()), SimpleUploadedFile("b.eml", REPLY.encode())]
+        response = self.client.post(reverse("analyze"), {"file": uploads})
+        self.assertContains(response, "3 recipients found")
+        self.assertContains(response, "(2 messages)")
+
+    def test_the_downloads_carry_every_finding_in_the_link_itself(self):
+        upload = SimpleUploadedFile("night.mbox", _mbox(DSN, DSN))
+        html = self.client.post(reverse("analyze"), {"file": upload}).content.decode()
+        link = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)" download="bounces.csv"', html).group(1)
+        lines = unquote(link.replace("&amp;", "&")).splitlines()
+        self.assertTrue(lines[0].startswith("file,recipient,action,reply_code,status"))
+        self.assertEqual(len(lines), 5)
+
+    def test_reaching_the_message_cap_is_said_on_the_page(self):
+        with mock.patch("kb.forms.WEB_LIMITS", mock.Mock(max_messages=2, max_bytes=10**9, max_ratio=100)):
+            response = self.client.post(reverse("analyze"), {"file": SimpleUploadedFile("m.mbox", _mbox(DSN, DSN, DSN))})
+        self.assertContains(response, "Only the first 2 messages were analysed")
+
+    def test_a_zip_bomb_is_a_413_with_its_own_message(self):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("bomb.eml", b"x" * 5_000_000)
+        response = self.client.post(reverse("analyze"), {"file": SimpleUploadedFile("b.zip", out.getvalue())})
+        self.assertContains(response, "refused without unpacking", status_code=413)
+
+    def test_the_reasons_page_explains_every_reason_and_its_advice(self):
+        response = self.client.get(reverse("reasons"))
+        for name in REASONS:
+            self.assertContains(response, f'<tr id="{name}">')
+        self.assertContains(response, "suppress-after-repeats")
+
+
+class AnalyzeBatchApiTests(AnalyzeSetup):
+    def test_each_finding_has_a_reason_advice_and_why(self):
+        first = self.client.post(reverse("api_analyze"), DSN, content_type="message/rfc822").json()["findings"][0]
+        self.assertEqual((first["reason"], first["advice"]), ("userunknown", "suppress"))
+        self.assertTrue(first["advice_why"])
+        self.assertIn("5.1.1", first["matched_because"])
+
+    def test_an_mbox_body_gives_each_findings_message_and_a_summary(self):
+        data = self.client.post(reverse("api_analyze"), _mbox(DSN, DSN), content_type="application/mbox").json()
+        self.assertEqual(data["kind"], "batch")
+        self.assertEqual([f["message"] for f in data["findings"]], ["body #1", "body #1", "body #2", "body #2"])
+        self.assertEqual(data["summary"]["recipients"], 4)
+        self.assertEqual(data["summary"]["reason"], {"userunknown": 2, "mailboxfull": 2})
+
+
+class AnalyzeBounceBatchCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_code("5.1.1", title="Recipient address does not exist")
+
+    def _file(self, data, name="night.mbox"):
+        path = Path(tempfile.mkdtemp()) / name
+        path.write_bytes(data)
+        return str(path)
+
+    def test_an_mbox_of_more_than_fifty_messages_is_read_to_the_end(self):
+        path = self._file(_mbox(*[REPLY.replace("bob", f"user{n}") for n in range(60)]))
+        out = StringIO()
+        call_command("analyze_bounce", "--jsonl", path, stdout=out)
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual(len(lines), 60)
+        self.assertEqual({line["file"] for line in lines}, {path})
+        self.assertEqual(lines[59]["recipient"], "user59@example.org")
+
+    def test_csv_has_the_contract_columns(self):
+        out = StringIO()
+        call_command("analyze_bounce", "--csv", self._file(DSN.encode(), "a.eml"), stdout=out)
+        rows = out.getvalue().splitlines()
+        self.assertEqual(rows[0], "file,recipient,action,reply_code,status,diagnostic,entry,hard_bounce,reason,advice,warnings")
+        self.assertEqual(len(rows), 3)
+        self.assertIn(",userunknown,suppress,", rows[1])
+
+    def test_summary_counts_by_reason_and_advice(self):
+        out = StringIO()
+        call_command("analyze_bounce", "--summary", self._file(_mbox(DSN, DSN, ORDINARY)), stdout=out)
+        text = out.getvalue()
+        self.assertIn("3 message(s), 4 recipient(s), 1 not read as bounces", text)
+        self.assertRegex(text, r"By reason:\n\s+2\s+50.0%\s+userunknown")
+        self.assertIn("By advice:", text)

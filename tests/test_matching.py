@@ -28,14 +28,14 @@ class MatchingTests(TestCase):
     def test_the_enhanced_code_wins_over_the_reply_code(self):
         match = Matcher().match(finding("550", "5.1.1", "User unknown in local recipient table"))
         self.assertEqual(match.entry, self.e511)
-        self.assertIn("5.1.1 has its own entry", match.reason)
+        self.assertIn("5.1.1 has its own entry", match.why)
 
     def test_a_status_of_the_other_class_is_read_through_its_twin_in_the_reply_class(self):
         make_code("5.7.1", title="Delivery not authorized")
         make_code("4.7.1", title="Delivery not authorized (temporary)")
         match = Matcher().match(finding("554", "4.7.1", "Access denied"))
         self.assertEqual(match.entry.code, "5.7.1")
-        self.assertIn("twin of 4.7.1", match.reason)
+        self.assertIn("twin of 4.7.1", match.why)
         self.assertIs(match.hard_bounce, True)
 
     def test_without_a_twin_the_status_entry_still_answers(self):
@@ -50,18 +50,18 @@ class MatchingTests(TestCase):
     def test_the_reply_code_is_used_when_the_status_has_no_entry(self):
         match = Matcher().match(finding("550", "5.1.7", "Bad sender"))
         self.assertEqual(match.entry, self.e550)
-        self.assertIn("5.1.7 has no entry", match.reason)
+        self.assertIn("5.1.7 has no entry", match.why)
 
     def test_the_family_entry_is_the_last_code_based_resort(self):
         match = Matcher().match(finding(None, "5.7.999", "Denied by policy"))
         self.assertEqual(match.entry, self.e570)
-        self.assertIn("covers its family", match.reason)
+        self.assertIn("covers its family", match.why)
 
     def test_a_bounce_without_codes_is_matched_by_its_words(self):
         match = Matcher().match(finding(None, None, "Sorry, no mailbox here by that name. (#5.1.1)"))
         self.assertEqual(match.entry, self.e511)
         self.assertEqual(match.example.provider.slug, "qmail")
-        self.assertIn("no code", match.reason)
+        self.assertIn("no code", match.why)
 
     def test_words_match_entry_titles_too(self):
         match = Matcher().match(finding(None, None, "The recipient's mailbox is full"))
@@ -70,7 +70,7 @@ class MatchingTests(TestCase):
     def test_unrelated_words_match_nothing(self):
         match = Matcher().match(finding(None, None, "Lorem ipsum dolor sit amet"))
         self.assertIsNone(match.entry)
-        self.assertIn("not close enough", match.reason)
+        self.assertIn("not close enough", match.why)
 
     def test_matching_many_findings_takes_a_bounded_number_of_queries(self):
         findings = [finding("550", "5.1.1", "User unknown")] * 20 + [finding("552", "5.2.2", "full")] * 20

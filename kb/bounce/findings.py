@@ -1,6 +1,8 @@
 """The parser's results: Report, Finding and BounceError."""
 from dataclasses import dataclass
+from functools import cached_property
 
+from . import advice, reasons
 from .replies import hard_bounce
 
 
@@ -51,6 +53,21 @@ class Finding:
     def hard_bounce(self):
         """True when permanent, False when transient, None when unknown (RFC 5321 §4.2.1)."""
         return hard_bounce(self.reply_code, self.status)
+
+    @cached_property  # read several times per finding (advice, summary); the phrases cost most
+    def reason(self):
+        """Why it bounced, as a Sisimai 4.25 reason name (see reasons.REASONS)."""
+        return reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command)
+
+    @property
+    def advice(self):
+        """What to do about it: one of advice.ACTIONS (the table is advice.DECISIONS)."""
+        return advice.decide(self.reason, self.hard_bounce).action
+
+    @property
+    def advice_why(self):
+        """One sentence saying why that advice, for a person."""
+        return advice.decide(self.reason, self.hard_bounce).why
 
 
 @dataclass(frozen=True)

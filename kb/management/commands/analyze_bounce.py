@@ -1,11 +1,16 @@
+import csv
 import gc
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.bounce import BounceError, parse
+from kb.bounce import BounceError, batch, parse
+from kb.bounce.summary import Summary
+from kb.exports import FIELDS, csv_row, jsonl_line, record, records
 from kb.matching import Matcher
+
+# The command line has no cap on messages or bytes: an mbox is streamed message by message.
+NO_LIMITS = batch.Limits(max_messages=sys.maxsize, max_bytes=sys.maxsize)
 
 
 class Command(BaseCommand):
@@ -15,35 +20,89 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="bounce files; - reads one message from standard input")
-        parser.add_argument("--jsonl", action="store_true", help="print one JSON object per (file, recipient)")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--jsonl", action="store_true", help="print one JSON object per (file, recipient)")
+        output.add_argument("--csv", action="store_true", help="print CSV, one row per (file, recipient)")
+        parser.add_argument("--summary", action="store_true",
+                            help="print counts by reason, advice, recipient domain, provider and code "
+                                 "(after the findings with --jsonl or --csv, else alone)")
 
-    def handle(self, *args, files, jsonl, **options):
+    def handle(self, *args, files, jsonl, csv, summary, **options):
         # The objects made at start-up live until exit: keep the cyclic collector from
         # re-scanning them after every batch of parsed files.
         gc.freeze()
-        matcher = Matcher()
+        self.matcher, self.totals = Matcher(), Summary()
+        self.mode = "jsonl" if jsonl else "csv" if csv else "summary" if summary else "text"
+        self.progress = sys.stderr.isatty()
         if len(files) > 1:
-            matcher.preload()
+            self.matcher.preload()
+        if self.mode == "csv":
+            self.csv = _csv_writer(self.stdout)
+            self.csv.writerow(FIELDS)
         failures = 0
         for path in files:
             try:
-                data = sys.stdin.buffer.read() if path == "-" else _read(path)
-                report = parse(data)
+                failures += not self._analyse_file(path)
             except (BounceError, OSError) as error:
                 failures += 1
-                self._print_error(path, error, jsonl)
-                continue
-            matches = matcher.match_all(report.findings, with_examples=not jsonl)
-            if jsonl:
-                self.stdout.write("\n".join(_jsonl_lines(path, matches)))
-            else:
-                self._print_report(path, report, matches)
-        if failures and not jsonl and failures == len(files):
+                self.totals.add_unreadable()
+                self._print_error(path, error)
+        if self.progress:
+            sys.stderr.write("\n")
+        if summary:
+            self.stdout.write("\n".join(self.totals.lines()))
+        if failures and self.mode == "text" and failures == len(files):
             raise CommandError("No file could be read as a bounce.")
 
-    def _print_error(self, path, error, jsonl):
-        if jsonl:
-            self.stdout.write(json.dumps(_record(path, None) | {"error": str(error)}, ensure_ascii=False))
+    def _analyse_file(self, path):
+        """Print the findings of one file (a message, an mbox or an archive); False if none read."""
+        if path == "-":
+            return self._analyse(path, [parse(sys.stdin.buffer.read())])
+        with open(path, "rb") as handle:
+            head = handle.read(5)
+            handle.seek(0)
+            if batch.is_mbox(head):
+                return self._analyse(path, self._reports(batch.mbox_messages(handle)))
+            data = handle.read()
+        if batch.is_archive(data):
+            items = batch.messages(path, data, NO_LIMITS).items
+            return self._analyse(path, self._reports(body for _, body in items))
+        return self._analyse(path, [parse(data)])
+
+    def _reports(self, bodies):
+        """The Report of each message that is a bounce; the others counted as unreadable."""
+        for body in bodies:
+            try:
+                yield parse(body)
+            except BounceError:
+                self.totals.add_unreadable()
+
+    def _analyse(self, path, reports):
+        read = 0
+        for report in reports:
+            read += 1
+            self.totals.add(report)
+            if self.progress and self.totals.messages % 100 == 0:
+                sys.stderr.write(f"\r{self.totals.messages} messages, {self.totals.recipients} recipients")
+            if self.mode == "summary":
+                continue
+            matches = self.matcher.match_all(report.findings, with_examples=self.mode == "text")
+            if self.mode == "jsonl":
+                self.stdout.write("\n".join(jsonl_line(row) for row in records(path, matches)))
+            elif self.mode == "csv":
+                self.csv.writerows(csv_row(row) for row in records(path, matches))
+            else:
+                self._print_report(path, report, matches)
+        if not read:
+            raise BounceError("No message in it could be read as a bounce.")
+        return True
+
+    def _print_error(self, path, error):
+        row = record(path, None) | {"error": str(error)}
+        if self.mode == "jsonl":
+            self.stdout.write(jsonl_line(row))
+        elif self.mode == "csv":
+            self.csv.writerow(csv_row(row))
         else:
             self.stderr.write(f"{path}: {error}")
 
@@ -55,33 +114,13 @@ class Command(BaseCommand):
             entry = f"{match.entry.code} {match.entry.title}" if match.entry else "no entry"
             self.stdout.write(f"  {finding.recipient or '(recipient not named)'}: "
                               f"{finding.reply_code or '-'} {finding.status or '-'} ({soft_hard}) -> {entry}")
+            self.stdout.write(f"    {finding.reason}: {finding.advice} ({finding.advice_why})")
             if finding.diagnostic:
                 self.stdout.write(f"    {finding.diagnostic[:200]}")
             for warning in match.warnings:
                 self.stdout.write(f"    warning: {warning}")
 
 
-def _read(path):
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _record(path, match):
-    """One line of the --jsonl contract (docs/contracts.md)."""
-    finding = match.finding if match else None
-    return {
-        "file": path,
-        "recipient": finding.recipient if finding else None,
-        "action": finding.action if finding else None,
-        "reply_code": finding.reply_code if finding else None,
-        "status": finding.status if finding else None,
-        "diagnostic": finding.diagnostic if finding else None,
-        "entry": match.entry.code if match and match.entry else None,
-        "hard_bounce": match.hard_bounce if match else None,
-        "warnings": match.warnings if match else [],
-    }
-
-
-def _jsonl_lines(path, matches):
-    records = [_record(path, match) for match in matches] or [_record(path, None)]
-    return [json.dumps(record, ensure_ascii=False) for record in records]
+def _csv_writer(stdout):
+    # Rows end in "\n", so Django's OutputWrapper adds no line ending of its own.
+    return csv.writer(stdout, lineterminator="\n")

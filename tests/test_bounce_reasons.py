@@ -1,0 +1,107 @@
+"""A reason per finding (kb/bounce/reasons.py): one of Sisimai 4.25's names, from words and codes."""
+import json
+import unittest
+
+from kb.bounce import parse
+from kb.bounce.reasons import REASONS, reason_of
+from tests.test_bounce_support import CORPUS, sample
+
+
+class ReasonVocabularyTests(unittest.TestCase):
+    def test_every_finding_of_the_corpus_gets_a_name_of_the_vocabulary(self):
+        for path in sorted((CORPUS / "emails").iterdir()):
+            try:
+                report = parse(path.read_bytes())
+            except ValueError:
+                continue
+            for finding in report.findings:
+                self.assertIn(finding.reason, REASONS, path.name)
+
+    def test_the_vocabulary_holds_every_reason_sisimai_gave_on_the_corpus(self):
+        lines = (CORPUS / "expected.jsonl").read_text(encoding="utf-8").splitlines()
+        given = {json.loads(line)["reason"] for line in lines}
+        self.assertEqual(given - {None} - set(REASONS), set())
+
+
+class WordsAndCodesTests(unittest.TestCase):
+    def test_a_5xx_reputation_block_is_blocked_not_a_missing_user(self):
+        self.assertEqual(reason_of("5.7.1", "550", "550 5.7.1 Service unavailable; client [192.0.2.1] "
+                                                   "blocked using zen.spamhaus.org"), "blocked")
+
+    def test_a_4xx_user_unknown_is_userunknown(self):
+        self.assertEqual(reason_of("4.1.1", "450", "450 4.1.1 <a@example.org>: Recipient address rejected: "
+                                                   "User unknown in local recipient table"), "userunknown")
+
+    def test_words_win_over_a_generic_status(self):
+        self.assertEqual(reason_of("5.0.0", "552", "552 5.0.0 Mailbox full, quota exceeded"), "mailboxfull")
+
+    def test_a_specific_status_decides_when_the_words_name_nothing(self):
+        self.assertEqual(reason_of("5.1.2", "550", "550 5.1.2 Requested action not taken"), "hostunknown")
+        self.assertEqual(reason_of("5.3.4", "552", "552 5.3.4 Error"), "mesgtoobig")
+
+    def test_the_mailbox_size_limit_status_is_more_exact_than_the_words(self):
+        # RFC 3463 X.2.3: the per-mailbox message length limit.
+        self.assertEqual(reason_of("5.2.3", "552", "552 5.2.3 Message size exceeds fixed maximum message size"),
+                         "exceedlimit")
+
+    def test_an_address_in_the_reply_is_no_word_of_it(self):
+        self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 <filtered@example.org>... User Unknown", command="RCPT"),
+                         "userunknown")
+
+    def test_an_unknown_address_in_reply_to_mail_from_is_the_senders(self):
+        self.assertEqual(reason_of("5.1.7", "550", "550 5.1.7 No such domain example.com", command="MAIL"), "rejected")
+
+    def test_user_unknown_after_data_is_the_mailboxs_filter(self):
+        self.assertEqual(reason_of("5.0.0", "550", "550 Unknown user kijitora@example.jp", command="DATA"), "filtered")
+
+    def test_a_dns_failure_for_now_is_a_network_error(self):
+        self.assertEqual(reason_of(None, None, "Name service error for domain example.com: Host not found, try again",
+                                   action="failed"), "networkerror")
+        self.assertEqual(reason_of(None, None, "Host or domain name not found", action="failed"), "hostunknown")
+
+    def test_a_host_that_never_answered_until_the_queue_ran_out_is_expired(self):
+        self.assertEqual(reason_of("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection timed out",
+                                   action="failed"), "expired")
+
+    def test_a_refusal_of_the_greeting_is_of_the_sending_host(self):
+        self.assertEqual(reason_of("4.0.0", "421", "421 Service not available, closing transmission channel",
+                                   command="CONN"), "blocked")
+
+    def test_spam_words_are_spamdetected_and_relay_words_norelaying(self):
+        self.assertEqual(reason_of("5.7.1", "550", "550 5.7.1 Message content rejected, UBE"), "spamdetected")
+        self.assertEqual(reason_of("5.7.1", "554", "554 5.7.1 <a@example.org>: Relay access denied"), "norelaying")
+
+    def test_a_delivery_is_delivered_and_nothing_at_all_is_undefined(self):
+        self.assertEqual(reason_of("2.0.0", "250", "250 OK", action="delivered"), "delivered")
+        self.assertEqual(reason_of(None, None, None), "undefined")
+        self.assertEqual(reason_of(None, None, "", action="failed"), "onhold")
+
+    def test_a_sending_limit_per_hour_is_a_rate_limit_whatever_the_status(self):
+        self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 <a@example.com> - 203.0.113.222 has sent to too many "
+                                                   "recipients this hour. IB607"), "toomanyconn")
+
+    def test_a_huge_diagnostic_is_read_in_its_first_lines_only(self):
+        self.assertEqual(reason_of(None, "550", "550 user unknown " + "x " * 500_000, command="RCPT"), "userunknown")
+
+
+class SisimaiIsWrongTests(unittest.TestCase):
+    """Where we disagree with Sisimai 4.25 and the mail shows that it is wrong."""
+
+    def _reason(self, name):
+        (finding,) = parse(sample(name)).findings
+        return finding
+
+    def test_a_sender_domain_on_spamhaus_is_a_block_not_an_unknown_user(self):
+        # Sisimai: userunknown (from the 5.1.0 status), although the reply is about the sender's domain.
+        finding = self._reason("maildir__bsd__lhost-postfix-80.eml")
+        self.assertIn("MailFrom domain is listed in Spamhaus", finding.diagnostic)
+        self.assertEqual(finding.reason, "blocked")
+
+    def test_user_unknown_in_the_local_recipient_table_is_an_unknown_user(self):
+        # Sisimai: filtered, because it reads any "user unknown" outside RCPT TO as a filter; Postfix
+        # says this only when the address is in none of its recipient tables.
+        finding = self._reason("maildir__bsd__lhost-activehunter-02.eml")
+        self.assertIn("User unknown in local recipient table", finding.diagnostic)
+        self.assertEqual(finding.reason, "userunknown")
+
+

@@ -17,6 +17,8 @@ transcript, MTA log lines or a bare reply line, and returns a `Report`:
     - `"feedback"` (an ARF report, RFC 5965), `"read-receipt"` (an MDN, RFC 8098) and
       `"auto-reply"` (RFC 3834, vacation notices): not bounces, so their `findings` are
       always empty.
+    - `"esp:<name>"` (`"esp:sendgrid"`, `"esp:amazon-ses"`...): an ESP's webhook event posted as
+      JSON, read by field name (see esp/);
 - `findings`: one `Finding` per recipient (see findings.Finding);
 - `text`: the input decoded to text; `Finding.span` indexes into it.
 
@@ -26,7 +28,8 @@ escapes `parse`.
 import re
 from dataclasses import replace
 
-from . import amazon_ses, combine, dsn, formats, freetext, htmltext
+from . import combine, dsn, esp, formats, freetext, htmltext
+from .esp import amazon_ses
 from .findings import BounceError, EspVerdict, Finding, Report
 from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, split_mailbox
 from .replies import find_reply
@@ -52,6 +55,8 @@ def parse(data):
         raise BounceError("The input is empty.")
     text, codec = decode_input(bytes(data) if isinstance(data, bytearray) else data)
     try:
+        if esp.looks_like_json(text):
+            return esp.read(text)
         messages = split_mailbox(text)
         return _read(text, codec) if len(messages) == 1 else _read_mailbox(text, codec, messages)
     except (RecursionError, MemoryError) as error:
@@ -62,7 +67,7 @@ class _Reading:
     """What the parts of one message said."""
 
     def __init__(self):
-        self.reported = []   # findings of machine-readable reports (RFC 3464 fields, SES events)
+        self.reported = []   # findings of machine-readable reports (RFC 3464 fields, SES notifications)
         self.noted = []      # findings of the human-readable text
         self.texts = []      # the human-readable texts, for the MTA's name and the bounce wording
         self.ses_kind = None
@@ -117,6 +122,11 @@ def _moved(findings, offset):
     return [replace(f, span=(f.span[0] + offset, f.span[1] + offset)) if f.span else f for f in findings]
 
 
+def _unplaced(findings):
+    """Findings read from a decoded copy of a part: their spans index no text the reader has."""
+    return [replace(f, span=None) for f in findings]
+
+
 def _forwarded_bounce(message, text, codec):
     """Bounces forwarded as attachments (message/rfc822, RFC 2046 §5.2.1), read in place.
 
@@ -161,7 +171,8 @@ def _read_parts(message, text):
         reading.texts.append(body[start:end])
         reading.ses_kind = reading.ses_kind or amazon_ses.notification_type(reading.texts[-1])
         if reading.ses_kind:
-            reading.reported += amazon_ses.findings(reading.texts[-1])
+            found = amazon_ses.findings_in_mail(reading.texts[-1])
+            reading.reported += _moved(found, start) if source is not None else _unplaced(found)
             continue
         found, groups, returned_at = freetext.scan(body, start, end, spans=source is not None)
         if returned_at is not None:

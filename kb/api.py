@@ -1,5 +1,7 @@
 """JSON API, version 1: the same data as the pages (contracts in docs/contracts.md)."""
 
+from dataclasses import asdict
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import JsonResponse
 from django.urls import reverse
@@ -163,6 +165,8 @@ def _finding(request, match):
         "span": list(finding.span) if finding.span else None,
         "remote_mta": finding.remote_mta,
         "command": finding.command,
+        "esp": asdict(finding.esp) if finding.esp else None,
+        "note": finding.note,
         "entry": {
             "code": entry.code,
             "title": entry.title,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kb import registry
+from kb.bounce import esp
 from kb.words import tokens
 from kb.models import Code, ExampleReply
 
@@ -193,6 +194,8 @@ def warnings_for(finding):
         )
     if reply and reply[0] not in "2345":
         warnings.append(f"{reply} is not an SMTP reply code: mail servers only send codes starting with 2 to 5.")
+    if disagreement := esp.verdict_warning(finding):
+        warnings.append(disagreement)
     return warnings
 
 

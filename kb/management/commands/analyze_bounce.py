@@ -117,6 +117,8 @@ class Command(BaseCommand):
             self.stdout.write(f"    {finding.reason}: {finding.advice} ({finding.advice_why})")
             if finding.diagnostic:
                 self.stdout.write(f"    {finding.diagnostic[:200]}")
+            if finding.note:
+                self.stdout.write(f"    note: {finding.note}")
             for warning in match.warnings:
                 self.stdout.write(f"    warning: {warning}")
 

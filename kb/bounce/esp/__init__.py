@@ -27,6 +27,7 @@ LABELS = {reader.NAME: reader.LABEL for reader in READERS} | {mailgun.MAILOMAT: 
 # stays text.
 _JSON_START = re.compile(r'[\ufeff \t\r\n]*(?:\{[ \t\r\n]*["}]|\[[ \t\r\n]*[\[{\]])')
 _SHOWN_KEYS = 12
+_LEADING = "\ufeff \t\r\n"  # a byte order mark, then white space
 
 
 def looks_like_json(text):
@@ -72,8 +73,9 @@ def _read_event(event):
 
 def _documents(text):
     """The events of a JSON document (object or array) or of JSON Lines, as Events."""
+    start = len(text) - len(text.lstrip(_LEADING))
     try:
-        value = json.loads(text)
+        value = json.loads(text[start:])
     except RecursionError:
         raise BounceError("This JSON is nested too deeply to read.") from None
     except ValueError as error:
@@ -82,7 +84,6 @@ def _documents(text):
             raise BounceError(f"This looks like JSON but does not parse: {error.msg} at line {error.lineno}, "
                               f"column {error.colno}.") from None
         return lines
-    start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
     root = Event(value, Source(text), start)
     return _objects(root)
 
@@ -99,14 +100,15 @@ def _json_lines(text):
     """One event per line (JSON Lines), or None when the text is not that either."""
     events, at, source = [], 0, Source(text)
     for line in text.split("\n"):  # JSON strings may hold U+2028: only a line feed ends a line
+        lead = len(line) - len(line.lstrip(_LEADING))
         if line.strip():
             try:
-                value = json.loads(line)
+                value = json.loads(line[lead:])
             except ValueError:
                 return None
             if not isinstance(value, dict):
                 return None
-            events.append(Event(value, source, at + len(line) - len(line.lstrip())))
+            events.append(Event(value, source, at + lead))
         at += len(line) + 1
     return events if len(events) > 1 else None
 

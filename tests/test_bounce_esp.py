@@ -267,6 +267,12 @@ class MailjetBrevoMailtrapTests(unittest.TestCase):
         self.assertEqual((report.kind, finding.action, finding.reply_code), ("esp:brevo", "delayed", "421"))
         self.assertEqual(spanned(report, finding), YAHOO_DEFERRED)
 
+    def test_a_code_sent_as_text_or_as_a_float_is_the_same_code(self):
+        for code in ("550", 550, 550.0):
+            _, finding = only({"events": [{"event": "bounce", "email": "bob@example.org", "message_id": "m1",
+                                           "event_id": "e1", "response": POSTFIX_UNKNOWN[4:], "response_code": code}]})
+            self.assertEqual(finding.reply_code, "550")
+
     def test_a_mailtrap_reject_is_mailtraps_own(self):
         _, finding = only({"events": [{"event": "reject", "email": "bob@example.org", "message_id": "m1",
                                        "event_id": "e1", "timestamp": 1714557600, "reason": "unsubscribed"}]})
@@ -303,7 +309,7 @@ class OtherEspTests(unittest.TestCase):
                             {"ts": 1714561200, "type": "deferred", "diag": YAHOO_DEFERRED}]}}]
         report, finding = only({"mandrill_events": json.dumps(events)})
         self.assertEqual((finding.action, finding.reply_code), ("delayed", "421"))
-        self.assertEqual(spanned(report, finding).replace('\\"', '"'), YAHOO_DEFERRED)
+        self.assertEqual(spanned(report, finding), YAHOO_DEFERRED)  # no quote in it: escaped twice, it reads the same
 
     def test_scaleway_deferral_with_code_and_message(self):
         _, finding = only({"id": "e1", "type": "email_deferred", "project_id": "p1", "domain_id": "d1",
@@ -316,7 +322,7 @@ class OtherEspTests(unittest.TestCase):
         _, finding = only({"event_type": "soft_bounce", "timestamp": "2024-05-01T10:00:00+00:00", "swg_uid": "01-x",
                            "channel": "email", "recipient": "bob@example.org", "response_code": 452, "status": None})
         self.assertEqual((finding.reply_code, finding.hard_bounce, finding.diagnostic), ("452", False, None))
-        self.assertIsNotNone(finding.note)
+        self.assertIn("gives the reply code 452 but not the text", finding.note)
 
     def test_unisender_go_callback_nests_events_by_user(self):
         report = read({"auth": "x", "events_by_user": [{"user_id": 1, "project_id": "p", "events": [

@@ -94,7 +94,7 @@ class Outcome:
         self.code, self.status, self.remote_mta = code, status, remote_mta
 
     def finding(self):
-        code = str(self.code) if self.code not in (None, "") else None
+        code = _code_text(self.code)
         own_number = code is not None and not _REPLY_CODE.fullmatch(code)
         path = None if own_number else self._reply_path()
         detail = self.event.text(*self.detail) if self.detail else None
@@ -113,7 +113,7 @@ class Outcome:
             remote_mta=self.remote_mta,
             span=span,
             esp=verdict,
-            note=None if diagnostic else self._no_reply_note(detail),
+            note=None if diagnostic else self._no_reply_note(detail, None if own_number else code),
         )
 
     def _reply_path(self):
@@ -132,10 +132,22 @@ class Outcome:
         start, end = _reply_bounds(value)
         return reply_code, status, diagnostic, self.event.span(path, start, end)
 
-    def _no_reply_note(self, detail):
+    def _no_reply_note(self, detail, code):
         said = f" {self.label}'s own words: “{detail}”." if detail else ""
+        if code:
+            return (f"This {self.label} “{self.name}” event gives the reply code {code} but not the text of the "
+                    f"reply, so only the code can be read.{said}")
         return (f"This {self.label} “{self.name}” event carries no SMTP reply from the recipient's server, "
                 f"so there is no reply text to read.{said}")
+
+
+def _code_text(value):
+    """A code field as text: ESPs send 550, "550" or 550.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    return str(value).strip() or None
 
 
 def _address(value):

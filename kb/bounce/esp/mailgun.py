@@ -5,7 +5,7 @@ generic, greylisted, suppress-bounce...) and a `delivery-status` with the remote
 `code`, `enhanced-code` and `message` (or `description`), and the `mx-host`. Mailgun also
 puts its own numbers in `code` (605: not delivering to a previously bounced address): those
 are no reply. Mailomat wraps the same `delivery-status` in `payload`, with `eventType`
-failure_perm / failure_temp at the top.
+failure_perm / failure_temp at the top, or not_accepted with its own `reason`.
 """
 from .event import Outcome
 
@@ -41,9 +41,12 @@ def _read_event(event, esp, label):
 
 def _read_mailomat(event):
     name = event.text("eventType") or ""
+    payload = event.child("payload")
+    if name == "not_accepted":  # Mailomat refused the message itself (a quota, a policy)
+        return [Outcome(MAILOMAT, MAILOMAT_LABEL, payload, name, "failed", event.get("recipient"),
+                        detail=("reason",)).finding()]
     if not name.startswith("failure"):
         return []
-    payload = event.child("payload")
     outcome = _outcome(payload, MAILOMAT, MAILOMAT_LABEL, name, "perm" in name, None)
     outcome.recipient = event.get("recipient") or payload.get("recipient")
     return [outcome.finding()]

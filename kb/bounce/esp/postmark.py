@@ -29,4 +29,4 @@ def _read_one(event):
     kind = event.text("Type")
     return [Outcome(NAME, LABEL, event, event.text("RecordType") or "Bounce",
                     "delayed" if kind == "Transient" else "failed", event.get("Email"), _PERMANENT.get(kind), kind,
-                    maybe_reply=("Details",), detail=("Description",)).finding()]
+                    reply=("Details",), detail=("Description",)).finding()]

@@ -48,7 +48,8 @@ class AnalyzeForm(forms.Form):
         help_text=(f"One or more .eml or .txt files, an mbox, or a .zip or .tar.gz of .eml files: up to 10 MB "
                    f"in all, {WEB_LIMITS.max_messages:,} messages and {WEB_LIMITS.max_bytes // (1024 * 1024)} MB unpacked."),
         widget=MultipleFileInput(attrs={
-            "accept": ".eml,.txt,.msg,.mbox,.zip,.gz,.tgz,message/rfc822,text/plain,application/mbox,application/zip",
+            "accept": ".eml,.txt,.msg,.mbox,.zip,.gz,.tgz,.json,message/rfc822,text/plain,application/mbox,"
+                      "application/zip,application/json",
         }),
     )
 

@@ -227,6 +227,11 @@ class PostmarkTests(unittest.TestCase):
         self.assertIn("Postmark calls this a permanent failure (HardBounce)", warning)
         self.assertIn("452 says temporary", warning)
 
+    def test_a_spam_complaint_is_no_bounce(self):
+        complaint = dict(self.RECORD, RecordType="SpamComplaint", Type="SpamComplaint", TypeCode=512)
+        with self.assertRaisesRegex(BounceError, "no bounce, deferral"):
+            read(complaint)
+
     def test_no_warning_when_they_agree(self):
         _, finding = only(dict(self.RECORD, RecordType="Bounce"))
         self.assertIsNone(verdict_warning(finding))

@@ -15,12 +15,12 @@ def read(event):
     value = event.value
     if isinstance(value.get("Bounces"), list) and "TotalCount" in value:
         return [f for record in event.children("Bounces") for f in _read_one(record)]
-    if value.get("RecordType") == "Bounce" or ("TypeCode" in value and "Email" in value and "BouncedAt" in value):
-        return _read_one(event)
-    if value.get("RecordType") == "Delivery" and "Recipient" in value:
-        return [Outcome(NAME, LABEL, event, "Delivery", "delivered", value.get("Recipient"),
-                        reply=("Details",)).finding()]
-    if isinstance(value.get("RecordType"), str) and "MessageID" in value:
+    kind = value.get("RecordType")
+    if kind == "Bounce" or (kind is None and "TypeCode" in value and "Email" in value and "BouncedAt" in value):
+        return _read_one(event)  # a webhook, or a record of the bounces API (which has no RecordType)
+    if kind == "Delivery" and "Recipient" in value:
+        return [Outcome(NAME, LABEL, event, kind, "delivered", value.get("Recipient"), reply=("Details",)).finding()]
+    if isinstance(kind, str) and "MessageID" in value:
         return []  # Open, Click, SpamComplaint, SubscriptionChange: no delivery failure
     return None
 

@@ -83,10 +83,47 @@ class CorpusTests(unittest.TestCase):
             if row["permanent"] is not None:
                 self.assertIn(row["permanent"], {f.esp.permanent for f in report.findings})
 
+    def test_a_field_missing_or_of_another_type_gives_a_report_or_a_bounce_error(self):
+        # Each field of each event deleted, or replaced by null, a list or a number: never a crash.
+        for row in self.rows:
+            event = json.loads((CORPUS / "events" / row["file"]).read_text())
+            for path in _paths(event):
+                for variant in _variants(event, path):
+                    with self.subTest(file=row["file"], path=path, variant=variant):
+                        try:
+                            parse(json.dumps(variant))
+                        except BounceError:
+                            pass
+
     def test_an_event_without_a_reply_says_so(self):
         for row, report in self.reports():
             for finding in report.findings:
                 self.assertEqual(finding.note is None, finding.diagnostic is not None)
+
+
+def _paths(value, prefix=()):
+    """The path of every member of a JSON value (the first elements of its lists)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value[:2]) if isinstance(value, list) else ()
+    for key, inner in items:
+        if isinstance(key, str):
+            yield prefix + (key,)
+        yield from _paths(inner, prefix + (key,))
+
+
+def _variants(document, path):
+    for replacement in (_DELETE, None, [], 7):
+        copy = json.loads(json.dumps(document))
+        parent = copy
+        for step in path[:-1]:
+            parent = parent[step]
+        if replacement is _DELETE:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = replacement
+        yield copy
+
+
+_DELETE = object()
 
 
 class AmazonSesTests(unittest.TestCase):

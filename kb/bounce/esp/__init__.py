@@ -38,17 +38,18 @@ def looks_like_json(text):
 def read(text):
     """The findings of the ESP events in `text`; BounceError when they cannot be read."""
     events = _documents(text)
-    findings, kind = [], None
+    findings, readers = [], []
     for number, event in enumerate(events, 1):
         reader, found = _read_event(event)
         if reader is None:
             raise BounceError(_unknown(event, number, len(events)))
-        kind = kind or f"esp:{found[0].esp.esp if found else reader.NAME}"
+        readers.append(reader)
         findings += found
     if not findings:
-        raise BounceError(f"These {LABELS[kind[4:]]} events report no bounce, deferral, block or drop "
+        raise BounceError(f"These {readers[0].LABEL} events report no bounce, deferral, block or drop "
                           "(only deliveries, opens, clicks or the like): there is nothing to analyse.")
-    return Report(kind, findings, text)
+    # The ESP of the first finding names the report (Mailomat is read by the Mailgun module).
+    return Report(f"esp:{findings[0].esp.esp}", findings, text)
 
 
 def verdict_warning(finding):

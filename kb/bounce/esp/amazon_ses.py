@@ -50,7 +50,7 @@ def _sns_message(event):
 def _findings(event, kind):
     if kind == "Bounce":
         bounce = event.child("bounce")
-        permanent = _PERMANENT.get(bounce.get("bounceType"))
+        permanent = _PERMANENT.get(bounce.text("bounceType"))
         kinds = "/".join(t for t in (bounce.text("bounceType"), bounce.text("bounceSubType")) if t) or None
         return [_outcome(bounce, r, kind, r[1].get("action") or "failed", permanent, kinds)
                 for r in _listed(bounce, "bouncedRecipients")]
@@ -60,15 +60,15 @@ def _findings(event, kind):
                 for r in _listed(delay, "delayedRecipients")]
     if kind == "Reject":
         return [Outcome(NAME, LABEL, event, kind, "failed", address, detail=("reject", "reason")).finding()
-                for address in event.get("mail", "destination") or [] if isinstance(address, str)]
+                for address in event.list("mail", "destination") if isinstance(address, str)]
     if kind == "Delivery":
         return [Outcome(NAME, LABEL, event, kind, "delivered", address, reply=("delivery", "smtpResponse")).finding()
-                for address in event.get("delivery", "recipients") or [] if isinstance(address, str)]
+                for address in event.list("delivery", "recipients") if isinstance(address, str)]
     return []  # Send, Open, Click, Complaint, Subscription...: no delivery failure
 
 
 def _listed(part, field):
-    return [(index, entry) for index, entry in enumerate(part.get(field) or []) if isinstance(entry, dict)]
+    return [(index, entry) for index, entry in enumerate(part.list(field)) if isinstance(entry, dict)]
 
 
 def _outcome(part, indexed, kind, action, permanent, bounce_type):

@@ -45,13 +45,22 @@ class Event:
                 return None
         return value
 
+    def list(self, *path):
+        """The list at `path`, or an empty one when there is no list there."""
+        value = self.get(*path)
+        return value if isinstance(value, list) else []
+
     def text(self, *path):
         """The string at `path`, stripped, or None when it is missing, empty or no string."""
         value = self.get(*path)
         return value.strip() or None if isinstance(value, str) else None
 
     def child(self, *path):
-        return Event(self.get(*path), self.source, self._locate(path))
+        """The object at `path` as an Event; an empty one when there is none (it has no strings to point at)."""
+        value = self.get(*path)
+        if not isinstance(value, dict):
+            return Event({}, self.source, None)
+        return Event(value, self.source, self._locate(path))
 
     def children(self, *path):
         """The objects of the list at `path`, each as an Event."""
@@ -145,7 +154,7 @@ def _code_text(value):
     """A code field as text: ESPs send 550, "550" or 550.0."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or value in (None, ""):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     return str(value).strip() or None
 

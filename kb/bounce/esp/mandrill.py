@@ -41,7 +41,7 @@ def _read_one(event):
     if name in _BOUNCES:
         return [Outcome(action="failed", permanent=_BOUNCES[name], reply=("diag",), **common).finding()]
     if name == "deferral":
-        attempts = msg.get("smtp_events") if isinstance(msg.get("smtp_events"), list) else []
+        attempts = msg.list("smtp_events")
         last = ("smtp_events", len(attempts) - 1, "diag") if attempts else None
         return [Outcome(action="delayed", permanent=False, reply=last, **common).finding()]
     if name == "reject":

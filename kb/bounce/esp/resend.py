@@ -16,7 +16,7 @@ def read(event):
     if not (name.startswith("email.") and isinstance(value.get("data"), dict) and "email_id" in value["data"]):
         return None
     data = event.child("data")
-    recipients = data.get("to") if isinstance(data.get("to"), list) else [data.get("to")]
+    recipients = data.list("to") or [data.get("to")]
     if name == "email.bounced":
         kinds = "/".join(t for t in (data.text("bounce", "type"), data.text("bounce", "subType")) if t) or None
         return [Outcome(NAME, LABEL, data, name, "failed", r, _PERMANENT.get(data.text("bounce", "type")), kinds,

@@ -329,6 +329,12 @@ class OtherEspTests(unittest.TestCase):
             "output": GREYLISTED, "sent_with_ssl": True, "timestamp": 1714557600.0, "time": 0.2}})
         self.assertEqual((report.kind, finding.esp.permanent, finding.reply_code), ("esp:postal", False, "450"))
 
+    def test_postal_events_about_received_mail_are_no_bounces(self):
+        with self.assertRaisesRegex(BounceError, "no bounce, deferral"):
+            read({"event": "MessageDeliveryFailed", "timestamp": 1714557600.0, "uuid": "u2", "payload": {
+                "message": {"id": 2, "direction": "incoming", "to": "inbox@example.com", "from": "bob@example.org"},
+                "status": "HardFail", "details": "Received a 400 from https://example.com/hook.", "output": "Not found"}})
+
     def test_resend_bounce_type_is_its_verdict_for_each_recipient(self):
         report = read({"type": "email.bounced", "created_at": "2024-05-01T10:00:00.000Z", "data": {
             "email_id": "e1", "from": "Acme <a@example.com>", "to": ["bob@example.org", "carol@example.org"],

@@ -3,6 +3,7 @@
 `MessageDeliveryFailed` (status HardFail / SoftFail), `MessageDelayed` and `MessageHeld`
 carry the remote server's `output` and Postal's own `details`; `MessageBounced` reports a
 bounce message that came back (`original_message`, `bounce`), with no reply of its own.
+Events about messages Postal received (`direction` "incoming") are no bounces of ours.
 """
 from .event import Outcome
 
@@ -18,6 +19,8 @@ def read(event):
     payload_event = event.child("payload")
     message = payload.get("message") if isinstance(payload.get("message"), dict) else payload.get("original_message")
     recipient = message.get("to") if isinstance(message, dict) else None
+    if isinstance(message, dict) and message.get("direction") == "incoming":
+        return []  # a message Postal received: its "failure" is a webhook of the receiving side, no bounce
     common = dict(esp=NAME, label=LABEL, event=payload_event, name=name, recipient=recipient,
                   reply=("output",), detail=("details",))
     if name == "MessageDeliveryFailed":

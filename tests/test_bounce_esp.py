@@ -171,6 +171,12 @@ class AmazonSesTests(unittest.TestCase):
         # Escaped twice in the envelope: once in the event, once more in the Message string.
         self.assertEqual(json.loads('"' + json.loads('"' + report.text[start:end] + '"') + '"'), POSTFIX_UNKNOWN)
 
+    def test_a_rendering_failure_names_its_destinations_and_ses_words(self):
+        _, finding = only({"eventType": "Rendering Failure", "mail": self.MAIL, "failure": {
+            "errorMessage": "Attribute 'name' is not present in the rendering data.", "templateName": "Welcome"}})
+        self.assertEqual((finding.recipient, finding.action, finding.diagnostic), ("bob@example.org", "failed", None))
+        self.assertEqual(finding.esp.detail, "Attribute 'name' is not present in the rendering data.")
+
     def test_eventbridge_wraps_the_same_event(self):
         _, finding = only({"version": "0", "detail-type": "Email Bounced", "source": "aws.ses", "detail": {
             "eventType": "Bounce", "mail": self.MAIL, "bounce": {"bounceType": "Permanent", "bouncedRecipients": [

@@ -4,7 +4,8 @@ An event names its type in `notificationType` (SNS notifications) or `eventType`
 publishing), and carries an object of the same name in lower camel case: `bounce` lists
 `bouncedRecipients` (`emailAddress`, `action`, `status`, `diagnosticCode`) under its
 `bounceType` Permanent / Transient / Undetermined; `deliveryDelay` lists `delayedRecipients`;
-`reject` gives SES's own `reason` for the `mail.destination` it refused to send to;
+`reject` gives SES's own `reason` for the `mail.destination` it refused to send to (as
+`failure.errorMessage` does for a Rendering Failure);
 `delivery` gives the `smtpResponse`. A suppression-list bounce carries SES's own sentence
 in `diagnosticCode`, no reply: it becomes the ESP's detail, not a diagnostic.
 """
@@ -17,6 +18,9 @@ from .event import Event, Outcome, Source
 NAME, LABEL = "amazon-ses", "Amazon SES"
 _TYPE_FIELDS = ("notificationType", "eventType")
 _PERMANENT = {"Permanent": True, "Transient": False}
+# Events of a message SES did not send, and the field of its reason: a virus (Reject), a
+# template that did not render (Rendering Failure).
+_NOT_SENT = {"Reject": ("reject", "reason"), "Rendering Failure": ("failure", "errorMessage")}
 # An SES notification as the body of an email: the JSON object opens with its type.
 _MAIL_START = re.compile(r'\{\s*"(?:notificationType|eventType)"\s*:\s*"(\w+)"')
 MAX_JSON = 1 << 20
@@ -58,8 +62,8 @@ def _findings(event, kind):
         delay = event.child("deliveryDelay")
         return [_outcome(delay, r, kind, "delayed", False, delay.text("delayType"))
                 for r in _listed(delay, "delayedRecipients")]
-    if kind == "Reject":
-        return [Outcome(NAME, LABEL, event, kind, "failed", address, detail=("reject", "reason")).finding()
+    if kind in _NOT_SENT:  # SES did not send: its own reason, no reply
+        return [Outcome(NAME, LABEL, event, kind, "failed", address, detail=_NOT_SENT[kind]).finding()
                 for address in event.list("mail", "destination") if isinstance(address, str)]
     if kind == "Delivery":
         return [Outcome(NAME, LABEL, event, kind, "delivered", address, reply=("delivery", "smtpResponse")).finding()

@@ -387,6 +387,12 @@ class OtherEspTests(unittest.TestCase):
         self.assertEqual([(f.recipient, f.reply_code, f.esp.bounce_type) for f in report.findings],
                          [("bob@example.org", "550", "err_user_unknown")])
 
+    def test_unisender_go_error_delivery_status_is_a_failure_whatever_the_status(self):
+        _, finding = only({"event_name": "transactional_email_status", "event_data": {
+            "email": "bob@example.org", "status": "sent", "event_time": "2024-05-01 10:00:00",
+            "delivery_info": {"delivery_status": "err_spam_rejected", "destination_response": "550 5.7.1 Message rejected as spam"}}})
+        self.assertEqual((finding.action, finding.reply_code, finding.esp.bounce_type), ("failed", "550", "err_spam_rejected"))
+
     def test_ahasend_failure_is_permanent(self):
         _, finding = only({"type": "message.failed", "timestamp": "2024-05-01T10:00:00Z", "data": {
             "account_id": "a1", "event": "on_failed", "from": "a@example.com", "recipient": "bob@example.org", "id": "m1"}})

@@ -2,8 +2,9 @@
 
 A `transactional_email_status` event gives the `email`, its `status` (hard_bounced,
 soft_bounced, delivered...) and `delivery_info` with Unisender's `delivery_status`
-(err_user_unknown...) and the remote `destination_response`. The flat form (the fields
-beside `event_name`) is read too.
+(err_user_unknown...) and the remote `destination_response`; an `err_` delivery status
+marks a failure whatever the status says. The flat form (the fields beside `event_name`)
+is read too.
 """
 from .event import Outcome
 
@@ -25,10 +26,13 @@ def _read_one(event):
     if event.get("event_name") != "transactional_email_status":
         return []
     data = event.child("event_data") if isinstance(event.get("event_data"), dict) else event
-    status = data.text("status")
-    if status not in _STATUSES:
+    status, delivery = data.text("status"), data.text("delivery_info", "delivery_status") or ""
+    if status in _STATUSES:
+        action, permanent = _STATUSES[status]
+    elif delivery.startswith("err_"):
+        # A status such as "sent" whose delivery failed: Unisender's error code says so.
+        action, permanent = ("delayed" if delivery == "err_will_retry" else "failed"), None
+    else:
         return []
-    action, permanent = _STATUSES[status]
-    return [Outcome(NAME, LABEL, data, status, action, data.get("email"), permanent,
-                    data.text("delivery_info", "delivery_status"),
+    return [Outcome(NAME, LABEL, data, status, action, data.get("email"), permanent, delivery or None,
                     reply=("delivery_info", "destination_response")).finding()]

@@ -432,6 +432,12 @@ class InputShapeTests(unittest.TestCase):
         finding = report.findings[0]
         self.assertEqual(json.loads('"' + text[finding.span[0]:finding.span[1]] + '"'), reply)
 
+    def test_a_repeated_member_is_read_as_json_reads_it_the_last_one(self):
+        text = '[{"email": "bob@example.org", "event": "bounce", "sg_event_id": "e1", "reason": "ignored", ' \
+               '"reason": "%s"}]' % POSTFIX_UNKNOWN
+        report = parse(text)
+        self.assertEqual(text[slice(*report.findings[0].span)], POSTFIX_UNKNOWN)
+
     def test_a_byte_order_mark_and_bytes_are_accepted(self):
         report = parse(("\ufeff" + json.dumps([self.SENDGRID])).encode("utf-8"))
         self.assertEqual(report.kind, "esp:sendgrid")

@@ -53,24 +53,30 @@ def element_starts(text, at):
 
 
 def member_start(text, at, name):
-    """The start of the value of member `name` in the object at `at`, or None."""
+    """The start of the value of member `name` in the object at `at`, or None.
+
+    The last one when a name repeats: `json.loads` keeps the last (RFC 8259 §4 leaves it open).
+    """
+    found = None
     at = skip_blank(text, at + 1)
     while text[at] != "}":
         key_end = _STRING.match(text, at).end()
         value_at = skip_blank(text, skip_blank(text, key_end) + 1)  # past the colon
         if decode(text, at, key_end) == name:
-            return value_at
+            found = value_at
         at = skip_blank(text, value_end(text, value_at))
         if text[at] == ",":
             at = skip_blank(text, at + 1)
-    return None
+    return found
 
 
 def locate(text, at, path):
     """The start of the value at `path` (member names and array indexes) from the value at `at`."""
     for step in path:
         if isinstance(step, int):
-            at = next(s for i, s in enumerate(element_starts(text, at)) if i == step)
+            at = next((s for i, s in enumerate(element_starts(text, at)) if i == step), None)
+            if at is None:
+                raise KeyError(step)
         else:
             at = member_start(text, at, step)
             if at is None:

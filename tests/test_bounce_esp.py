@@ -356,6 +356,21 @@ class OtherEspTests(unittest.TestCase):
             "morph": {"object": "recipient_bounce", "reason": GMAIL_QUOTA}}})
         self.assertEqual((finding.esp.permanent, finding.reply_code, finding.status), (False, "452", "4.2.2"))
 
+    def test_mailersend_v2_gives_the_code_and_the_reason_in_meta(self):
+        _, finding = only({"type": "activity.soft_bounced", "created_at": "2024-05-01T10:00:00.000000Z", "data": {
+            "id": "a1", "message_id": "m1", "email_id": "e1", "type": "rejected", "recipient": "bob@example.org",
+            "meta": {"bounce_reason": "Unknown reason", "bounce_code": "550", "bounce_type": "soft"}}})
+        self.assertEqual((finding.recipient, finding.reply_code, finding.esp.permanent, finding.esp.bounce_type),
+                         ("bob@example.org", "550", False, "soft"))
+        self.assertEqual((finding.diagnostic, finding.esp.detail), (None, "Unknown reason"))
+        self.assertIn("gives the reply code 550 but not the text", finding.note)
+
+    def test_mailomat_not_accepted_is_mailomats_own_refusal(self):
+        _, finding = only({"id": "e1", "eventType": "not_accepted", "messageUuid": "m1", "recipient": "bob@example.org",
+                           "payload": {"event": "not_accepted", "reason": "Not enough remaining emails available to send 1 emails"}})
+        self.assertEqual((finding.action, finding.diagnostic), ("failed", None))
+        self.assertEqual(finding.esp.detail, "Not enough remaining emails available to send 1 emails")
+
     def test_mandrill_deferral_reads_the_last_attempt_from_a_form_field_string(self):
         events = [{"event": "deferral", "ts": 1714557600, "_id": "i1", "msg": {
             "ts": 1714557600, "email": "bob@example.org", "sender": "a@example.com", "state": "deferred", "_id": "i1",

@@ -48,7 +48,7 @@ class CorpusTests(unittest.TestCase):
 
     def test_reasons_agree_with_sisimai_on_most_failed_recipients(self):
         # The rows: a reason other than feedback, vacation, delivered and undefined. Measured
-        # 0.786 (bench/score_reasons.py); the bar is below it so that a regression shows.
+        # 0.790 (bench/score_reasons.py); the bar is below it so that a regression shows.
         rows = [r for r in self.expected if r["recipient"] and r["reason"] not in
                 (None, "feedback", "vacation", "delivered", "undefined")]
         self.assertGreaterEqual(self.rate(rows, lambda row, f: f is not None and f.reason == row["reason"]), 0.77)

@@ -239,9 +239,12 @@ def _refined(reason, words, detail, command, transient):
     """A reason read from words, corrected by what the codes and the command add."""
     if reason in ("userunknown", "hostunknown") and command == "MAIL":
         return "rejected"  # in reply to MAIL FROM, the unknown address is the sender's
-    if reason == "userunknown" and (command == "DATA" or (detail in ("2.0", "2.1") and command != "RCPT")):
+    names_the_address = _reason_of_status_detail(detail) == "userunknown"  # X.1.1, X.1.3
+    if reason == "userunknown" and not names_the_address and (
+            command == "DATA" or (detail in ("2.0", "2.1") and command != "RCPT")):
         # The mailbox was accepted at RCPT TO, or its status says it exists (RFC 3463 §3.3): the
         # "unknown user" is the mailbox's own filter refusing this message (Sisimai reads it so too).
+        # A status naming a bad mailbox address (X.1.1) still says the address is unknown.
         return "filtered"
     if reason in ("hostunknown", "userunknown", "systemerror") and command in _ABOUT_THE_SENDING_HOST:
         return "blocked"  # before any recipient was named, a refusal is of the sending host

@@ -6,12 +6,16 @@ and fails when there are any. The test suite runs it on the fixtures.
 
 import re
 
-from kb import codes, registry
+from kb import codes, registry, words
 from kb.models import Code
 
 MIN_SUMMARY = 200
 MIN_CAUSES = 2
 MIN_STEPS = 3
+# Every entry is found by the words servers and people use for it; the entries
+# people look up most (kb/reference/most_looked_up.json) by several of them.
+MIN_PHRASES = 1
+MIN_PHRASES_LOOKED_UP = 5
 INTERNAL_LINK = re.compile(r"/codes/([^/\s)\"'#?]+)/")
 # The reply code an example starts with, after any "Remote Server returned '"-style lead-in.
 LEADING_BASIC = re.compile(r"(?<![\d.])([1-5][0-9][0-9])(?=[ -]|$)")
@@ -22,6 +26,7 @@ def all_problems(entries=None):
     known = {entry.code for entry in entries}
     yield from coverage_problems(known)
     yield from phrase_problems(entries)
+    yield from phrase_count_problems(entries, known)
     for entry in entries:
         yield from section_problems(entry)
         yield from standing_problems(entry)
@@ -106,14 +111,37 @@ def link_problems(entry, known):
 
 
 def phrase_problems(entries):
-    """A search phrase names one entry, unless every entry that has it marks it shared on purpose."""
-    by_text = {}
+    """A search phrase names one entry, unless every entry that has it marks it shared on purpose.
+
+    Phrases are compared as search compares them (kb.words.terms): "Mailbox is full"
+    and "mailbox full" are one phrase to search, so they are one phrase here.
+    """
+    by_terms = {}
     for entry in entries:
         for phrase in entry.phrases.all():
-            by_text.setdefault(" ".join(phrase.text.lower().split()), []).append((entry.code, phrase.shared))
-    for text, holders in sorted(by_text.items()):
-        if len(holders) > 1 and not all(shared for _, shared in holders):
-            others = ", ".join(code for code, _ in holders)
-            for code, shared in holders:
-                if not shared:
-                    yield code, f"the search phrase “{text}” is also on {others}: mark it shared on each, or keep it on one"
+            terms = tuple(words.terms(phrase.text))
+            if not terms:
+                yield entry.code, f"the search phrase “{phrase.text}” has no words search compares: it finds nothing"
+                continue
+            by_terms.setdefault(terms, []).append((entry.code, phrase.shared, phrase.text))
+    for terms, holders in sorted(by_terms.items()):
+        codes_holding = sorted({code for code, _, _ in holders}, key=codes.sort_key)
+        for code, shared, text in holders:
+            if len(codes_holding) > 1 and not shared:
+                others = ", ".join(codes_holding)
+                yield code, f"the search phrase “{text}” is also on {others}: mark it shared on each, or keep it on one"
+            if len(codes_holding) == 1 and shared:
+                yield code, f"the search phrase “{text}” is marked shared, but no other entry has it"
+
+
+def phrase_count_problems(entries, known):
+    """Every entry has a search phrase; those people look up most have several."""
+    looked_up = registry.most_looked_up()
+    for code in looked_up:
+        if code not in known:
+            yield code, "listed in most_looked_up.json but has no published entry"
+    for entry in entries:
+        count = len(entry.phrases.all())
+        needed = MIN_PHRASES_LOOKED_UP if entry.code in looked_up else MIN_PHRASES
+        if count < needed:
+            yield entry.code, f"{count} search phrases, needs at least {needed}"

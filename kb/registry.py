@@ -45,6 +45,12 @@ def enhanced_registry():
 
 
 @cache
+def most_looked_up():
+    """The codes support staff look up most, most looked-up first (our own list)."""
+    return tuple(_load("most_looked_up.json")["codes"])
+
+
+@cache
 def provider_replies():
     with open(REFERENCE_DIR / "provider_replies.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]

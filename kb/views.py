@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes, exports, page_cache, ratelimit, search, search_index
+from kb import codes, exports, page_cache, ratelimit, registry, search, search_index
 from kb.bounce import advice
 from kb.bounce.reasons import REASONS
 from kb.bounce.summary import GROUPS
@@ -27,8 +27,8 @@ from kb.models import Category, Code, entry_url
 FULL_TEXT_LIMIT = 200_000
 # Recipients shown as cards on the analyse page; the summary and the downloads hold them all.
 MAX_CARDS = 100
-# Shown on the home page: what support staff meet most often.
-COMMON_CODES = ["550", "5.1.1", "5.7.26", "554", "552", "5.2.2", "421", "451", "450", "441"]
+# Shown on the home page: the first of the codes support staff look up most.
+COMMON_CODES = registry.most_looked_up()[:10]
 
 
 @never_cache

@@ -6,7 +6,7 @@ and fails when there are any. The test suite runs it on the fixtures.
 
 import re
 
-from kb import codes, registry, words
+from kb import codes, registry, search
 from kb.models import Code
 
 MIN_SUMMARY = 200
@@ -113,16 +113,19 @@ def link_problems(entry, known):
 def phrase_problems(entries):
     """A search phrase names one entry, unless every entry that has it marks it shared on purpose.
 
-    Phrases are compared as search compares them (kb.words.terms): "Mailbox is full"
-    and "mailbox full" are one phrase to search, so they are one phrase here.
+    Phrases are compared as search compares them (kb.search.phrase_terms): "Mailbox is
+    full" and "mailbox full" are one phrase to search, so they are one phrase here.
     """
     by_terms = {}
     for entry in entries:
         for phrase in entry.phrases.all():
-            terms = tuple(words.terms(phrase.text))
+            terms = search.phrase_terms(phrase.text)
             if not terms:
                 yield entry.code, f"the search phrase “{phrase.text}” has no words search compares: it finds nothing"
                 continue
+            if search.read(phrase.text).terms != terms:
+                yield entry.code, (f"the search phrase “{phrase.text}” holds a code, an address, a link or more than "
+                                   f"{search.MAX_WORDS} words: search reads those apart, so typed, it would not find its entry")
             by_terms.setdefault(terms, []).append((entry.code, phrase.shared, phrase.text))
     for terms, holders in sorted(by_terms.items()):
         codes_holding = sorted({code for code, _, _ in holders}, key=codes.sort_key)

@@ -296,7 +296,7 @@ class Index:
                 for position, term in enumerate(item_terms):
                     self._terms[term][n].append((i, position))
                 if item.field == "phrase" and item_terms:
-                    self._phrases.append((n, tuple(item_terms), item.text))
+                    self._phrases.append((n, phrase_terms(item.text), item.text))
             self._item_terms.append(per_item)
             self._prose_length.append(prose)
             surface.update({word for item in entry.items for word in words.tokens(item.text) if len(word) > 2})
@@ -364,7 +364,7 @@ class Index:
             if entry.code in exact:
                 key = (0, exact[entry.code])
             elif result is not None and result.phrase:
-                key = (1, -len(words.terms(result.phrase)), -result.score)
+                key = (1, -len(phrase_terms(result.phrase)), -result.score)
             elif result is not None:
                 key = (2, -result.score)
             elif entry.code in related:
@@ -443,11 +443,10 @@ class Index:
 
     def _promoting_phrases(self, terms):
         """{entry number: phrase text} of the longest search phrase of each entry whose every word is in terms, in order."""
-        promoted = {}
-        for n, phrase_terms, text in self._phrases:
-            if _in_order(phrase_terms, terms):
-                if n not in promoted or len(phrase_terms) > len(words.terms(promoted[n])):
-                    promoted[n] = text
+        promoted, longest = {}, {}
+        for n, needle, text in self._phrases:
+            if _in_order(needle, terms) and len(needle) > longest.get(n, 0):
+                promoted[n], longest[n] = text, len(needle)
         return promoted
 
     # Respelling ---------------------------------------------------------------
@@ -530,6 +529,12 @@ class Index:
             counts = Counter(self._item_terms[n][i])
             cache[key] = _unit({term: count * self._idf[term] for term, count in counts.items()})
         return cache[key]
+
+
+def phrase_terms(text):
+    """A search phrase's terms as a query of its words has them: each once, in order of first use
+    (Query.terms), so that typing a phrase, or pasting the reply it comes from, finds it."""
+    return tuple(dict.fromkeys(words.terms(text)))
 
 
 def _in_order(needle, haystack):

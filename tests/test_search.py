@@ -141,6 +141,15 @@ class RankingTests(SimpleTestCase):
         # A phrase's words in order, others between: still the phrase.
         self.assertEqual(self.rank("no such user was found here", index)[0], "5.1.1")
 
+    def test_a_phrase_that_repeats_a_word_is_found_by_its_own_words(self):
+        # A query holds each word once; "recipient" twice in the phrase must not keep it from matching.
+        index = search.Index([
+            entry(1, "550", "Mailbox unavailable", ("phrase", "User unknown")),
+            entry(2, "5.1.1", "Bad destination", ("phrase", "Recipient address rejected: User unknown in local recipient table")),
+        ])
+        self.assertEqual(self.rank("550 Recipient address rejected: User unknown in local recipient table", index)[:2], ["550", "5.1.1"])
+        self.assertEqual(self.rank("Recipient address rejected: User unknown in local recipient table", index)[0], "5.1.1")
+
     def test_a_longer_phrase_beats_a_shorter_one(self):
         index = search.Index([
             entry(1, "5.7.1", "Not authorized", ("phrase", "access denied")),

@@ -15,6 +15,9 @@ import snowballstemmer
 _TOKEN = re.compile(r"[^\W_]+")
 # A dot between letters splits words (RESOLVER.ADR.RecipNotFound, gmail.com); codes keep theirs.
 _DOTTED = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+# An apostrophe between letters joins them: "doesn't" and "doesnt", "Google's" and "Googles"
+# are one word each, as people type them either way.
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’](?=[^\W\d_])")
 
 # Words that say nothing about which entry is meant ("what does 550 mean").
 STOP_WORDS = frozenset(
@@ -28,7 +31,7 @@ _stemmer = snowballstemmer.stemmer("english")
 
 def tokens(text):
     """The words of text, lower case, in order."""
-    return _TOKEN.findall(_DOTTED.sub(" ", text.lower()))
+    return _TOKEN.findall(_APOSTROPHE.sub("", _DOTTED.sub(" ", text.lower())))
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -324,6 +324,11 @@ class VocabularyTests(SimpleTestCase):
         respelled = self.VOCABULARY.respellings(["mialbox", "ful", "security"], search.SPELLING_CUTOFF)
         self.assertEqual(respelled, {"mialbox": "mailbox", "ful": "full"})
 
+    def test_two_swapped_letters_are_the_closest_respelling(self):
+        # "fial" keeps neither its first two nor its last two letters of "fail", and difflib prefers "final".
+        vocabulary = search.Vocabulary({"fail": 5, "final": 9, "fails": 2})
+        self.assertEqual(vocabulary.respellings(["fial"], search.SPELLING_CUTOFF), {"fial": "fail"})
+
     def test_a_word_keeping_neither_end_is_not_respelled(self):
         # Close enough to "mailbox" by difflib (0.71) for a suggestion, but neither end survived.
         self.assertEqual(self.VOCABULARY.respellings(["xailbon"], search.LOOSE_SPELLING_CUTOFF), {})
@@ -356,10 +361,23 @@ class EditsReachTheNextSearchTests(TestCase):
         self.assertEqual(Code.objects.understand("qouta").words, ("quota",))
 
 
-# What support staff type, and the entry that must come first. Where two
-# entries are equally right (the transient and the permanent "mailbox full"),
-# either may lead: the databases' full-text ranks differ in small ways.
+# What support staff type, and the entries that may come first: the set of
+# entries that are right for it by the RFCs and the IANA registry (a reply
+# that names no code may be read as the enhanced code or its basic code; the
+# transient and the permanent "mailbox full" are both right). Written from
+# real replies, tickets' wording and typos; the table is not the content.
 GREYLISTING = {"4.7.1", "451", "450", "4.2.0"}
+MAILBOX_FULL = {"5.2.2", "4.2.2"}
+NO_SUCH_USER = {"5.1.1", "550"}
+RELAY_DENIED = {"5.7.1", "554", "550"}
+BLOCKLISTED = {"5.7.1", "554"}
+BAD_LOGIN = {"535", "5.7.8"}
+LOGIN_FIRST = {"530", "5.7.0"}
+TOO_LARGE = {"5.2.3", "5.3.4", "552"}
+DKIM_FAILED = {"5.7.20", "5.7.21", "5.7.22", "5.7.26", "5.7.30"}
+DMARC_FAILED = {"5.7.26", "5.7.1", "5.7.509"}
+TIMED_OUT = {"4.4.1", "4.4.2"}
+SPAM = {"5.7.1", "5.7.28", "4.7.28"}
 QUERY_TABLE = [
     # Codes, however they are typed
     ("5726", "5.7.26"),
@@ -372,6 +390,7 @@ QUERY_TABLE = [
     ("what does 550 mean", "550"),
     ("5.1.1", "5.1.1"),
     ("550 5.1.1 user unknown", "5.1.1"),
+    ("smtp;550 5.1.1", "5.1.1"),
     ("511", "511"),
     ("5.1.10", "5.1.10"),
     ("421 4.7.0", "4.7.0"),
@@ -379,34 +398,196 @@ QUERY_TABLE = [
     ("4.4.316", "4.4.316"),
     ("5.7.509", "5.7.509"),
     ("57509", "5.7.509"),
+    ("554 5.7.1", "5.7.1"),
+    ("452 4.2.2", "4.2.2"),
+    ("451 4.7.1", "4.7.1"),
+    ("error 535", "535"),
+    ("530 5.7.0", "5.7.0"),
+    ("4.7.650", "4.7.650"),
     # Families, and a code without an entry (its family comes instead)
     ("5.7.", "5.7.0"),
     ("4.4.x", "4.4.0"),
+    ("4.2.", "4.2.0"),
     ("5xx", "500"),
+    ("55x", "550"),
     ("5.1.99", "5.1.0"),
-    # Words
-    ("mailbox full", {"5.2.2", "4.2.2"}),
+    # What the reply said (MTAs' and providers' wordings, with their variable parts)
+    ("Relay access denied", RELAY_DENIED),
+    ("relaying denied", RELAY_DENIED),
+    ("<bob@example.org>... Relaying denied. Proper authentication required.", RELAY_DENIED),
+    ("Unable to relay for bob@example.org", RELAY_DENIED),
+    ("Recipient address rejected: User unknown in local recipient table", "5.1.1"),
+    ("User unknown in virtual mailbox table", "5.1.1"),
+    ("The email account that you tried to reach does not exist", "5.1.1"),
+    ("RESOLVER.ADR.RecipNotFound; not found", "5.1.1"),
+    ("sorry, no mailbox here by that name (#5.1.1)", "5.1.1"),
+    ("Unrouteable address", {"550", "5.1.1", "5.1.2", "5.4.4"}),
+    ("Host unknown (Name server: mx.example.org: no data known)", "5.1.2"),
+    ("Host or domain name not found. Name service error for name=example.org type=MX", {"5.4.4", "5.1.2"}),
+    ("Domain of sender address root@host.example does not exist", {"5.1.8", "553"}),
+    ("Sender address rejected: Domain not found", {"5.1.8", "4.1.8"}),
+    ("Recipient address rejected: Domain not found", {"4.1.2", "5.1.2"}),
+    ("Must issue a STARTTLS command first", LOGIN_FIRST),
+    ("Authentication required", LOGIN_FIRST | {"5.5.1"}),
+    ("Username and Password not accepted", BAD_LOGIN),
+    ("Authentication unsuccessful", BAD_LOGIN | {"5.7.3"}),
+    ("SmtpClientAuthentication is disabled for the Tenant", "535"),
+    ("Client host rejected: cannot find your hostname", {"5.7.25", "4.7.1", "450"}),
+    ("blocked using zen.spamhaus.org", BLOCKLISTED),
+    ("Service unavailable; Client host [192.0.2.1] blocked using bl.spamcop.net", BLOCKLISTED),
+    ("Message size exceeds fixed limit", {"5.3.4", "552"}),
+    ("Your message exceeded Google's message size limits", "5.2.3"),
+    ("Hop count exceeded - possible mail loop", "5.4.6"),
+    ("too many hops", "5.4.6"),
+    ("Greylisting in action, please come back later", GREYLISTING),
+    ("Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html", GREYLISTING),
+    ("TLS required for RCPT domain, closing connection", "4.7.0"),
+    ("connect to mx.example.org[192.0.2.1]:25: Connection timed out", TIMED_OUT),
+    ("Connection refused", {"4.4.1", "111", "4.4.316"}),
+    ("lost connection with mx.example.org while sending RCPT TO", "4.4.2"),
+    ("QUEUE.Expired; message expired", {"4.4.7", "5.4.7"}),
+    ("retry timeout exceeded", {"5.4.7", "4.4.7", "5.0.0"}),
+    ("This message is not RFC 5322 compliant", {"5.7.1", "5.6.0"}),
+    ("Mail message is malformed. Not accepted.", "5.6.0"),
+    ("Our system has detected an unusual rate of unsolicited mail originating from your IP address",
+     {"4.7.28", "5.7.28", "4.7.0"}),
+    ("likely suspicious due to the very low reputation of the sending IP address", {"5.7.1", "4.7.0"}),
+    ("The IP address sending this message does not have a PTR record setup", "5.7.25"),
+    ("Unauthenticated email from example.com is not accepted due to domain's DMARC policy", DMARC_FAILED),
+    ("has an SPF record with a hard fail policy (-all)", "5.7.26"),
+    ("The user you are trying to contact is receiving mail too quickly", "4.2.1"),
+    ("The email account that you tried to reach is disabled", "5.2.1"),
+    ("Daily SMTP relay limit exceeded for user", "5.4.5"),
+    ("Access denied, banned sending IP [192.0.2.1]", "5.7.606"),
+    ("does not pass DMARC verification and has a DMARC policy of reject", "5.7.509"),
+    ("has been temporarily rate limited due to IP reputation", "4.7.650"),
+    ("[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", {"4.7.0", "421"}),
+    ("Message not accepted for policy reasons", {"5.7.9", "554"}),
+    ("This user doesn't have a ymail.com account", {"554", "5.1.1"}),
+    ("Requested action not taken: mailbox unavailable", "550"),
+    ("Requested mail action aborted: exceeded storage allocation", "552"),
+    ("Service not available, closing transmission channel", "421"),
+    ("Too many concurrent SMTP connections; please try again later", {"421", "4.7.0"}),
+    ("Bad sequence of commands", {"503", "5.5.1"}),
+    ("Syntax error, command unrecognized", {"500", "5.5.1", "5.5.2"}),
+    ("HELO/EHLO argument is invalid", {"5.5.4", "501"}),
+    ("Helo command rejected: need fully-qualified hostname", {"504", "5.5.2"}),
+    ("Remote server returned unknown recipient or mailbox unavailable", "5.1.351"),
+    ("Sender throttled due to continuous mailbox full errors", "5.2.251"),
+    ("STOREDRV.Deliver: mailbox full", MAILBOX_FULL),
+    ("Application-specific password required", {"5.7.9", "5.7.1", "534"}),
+    ("Please log in via your web browser and then try again", {"5.7.14", "534"}),
+    ("improper use of 8-bit data in message header", "5.6.9"),
+    ("queue file write error", {"4.3.0", "451"}),
+    # What customers and support staff say
+    ("mailbox full", MAILBOX_FULL),
+    ("inbox full", MAILBOX_FULL),
+    ("recipient mailbox is full", MAILBOX_FULL),
+    ("quota exceeded", MAILBOX_FULL),
+    ("over quota", MAILBOX_FULL),
+    ("out of storage space", MAILBOX_FULL),
     # Sendmail's and Postfix's words for a mailbox that does not exist, not the catch-all 5.0.0
     ("user unknown", "5.1.1"),
+    ("no such user", NO_SUCH_USER),
+    ("mailbox not found", NO_SUCH_USER),
+    ("email address does not exist", "5.1.1"),
+    ("address doesnt exist", "5.1.1"),
+    ("invalid recipient", NO_SUCH_USER | {"553"}),
+    ("wrong password", BAD_LOGIN),
+    ("incorrect username or password", BAD_LOGIN),
+    ("login failed", BAD_LOGIN),
+    ("authentication failed", BAD_LOGIN),
+    ("auth required", LOGIN_FIRST | {"5.5.1"}),
+    ("spam detected", SPAM),
+    ("marked as spam", SPAM),
+    ("blocked as spam", SPAM),
+    ("attachment too big", TOO_LARGE),
+    ("email too large", TOO_LARGE),
+    ("message too large", TOO_LARGE),
+    ("domain does not exist", {"5.1.2", "5.1.8", "5.4.4"}),
+    ("domain not found", {"5.1.2", "5.4.4"}),
+    ("host not found", {"5.1.2", "5.4.4"}),
+    ("no mx record", {"5.4.4", "5.1.2"}),
+    ("relay denied", RELAY_DENIED),
+    ("not allowed to relay", RELAY_DENIED),
+    ("temporary failure", {"4.0.0", "451", "421"}),
     # Greylisting replies are 450 (postgrey: 450 4.2.0) or 451 (milter-greylist, Exim: 451 4.7.1)
     ("greylisting", GREYLISTING),
+    ("greylisted", GREYLISTING),
     ("greylisted try again later", GREYLISTING),
+    ("message delayed", {"4.4.7", "400"}),
+    ("message expired", {"5.4.7", "4.4.7"}),
+    ("timed out", TIMED_OUT | {"4.4.7"}),
+    ("connection dropped", {"4.4.2", "442"}),
+    ("ip blacklisted", BLOCKLISTED),
+    ("our ip is on a blocklist", BLOCKLISTED | {"5.7.606"}),
+    ("dkim fail", DKIM_FAILED),
+    ("dkim signature missing", DKIM_FAILED),
     ("sender policy framework", "5.7.23"),
     ("spf check failed", "5.7.23"),
+    ("spf fail", {"5.7.23", "5.7.26"}),
+    ("dmarc fail", DMARC_FAILED),
+    ("dmarc reject", DMARC_FAILED),
     ("reverse dns", "5.7.25"),
+    ("ptr record missing", "5.7.25"),
+    ("no reverse dns", "5.7.25"),
+    ("too many connections", {"421", "4.7.0", "4.3.2"}),
+    ("daily sending limit exceeded", "5.4.5"),
+    ("account disabled", {"5.2.1", "525", "5.7.13"}),
+    ("user account disabled", {"525", "5.7.13", "5.2.1"}),
+    ("user has moved", {"551", "5.1.6"}),
     ("mail loop", "5.4.6"),
-    ("message expired", {"5.4.7", "4.4.7"}),
-    ("too many recipients", {"4.5.3", "5.5.3"}),
+    ("routing loop", {"5.4.6", "4.4.6"}),
+    ("null mx", {"556", "5.1.10", "5.7.27"}),
+    ("starttls required", LOGIN_FIRST | {"5.7.10"}),
+    ("tls not available", "454"),
+    ("too many login attempts", {"454", "4.7.0"}),
+    ("disk full", {"4.3.1", "452", "431"}),
+    ("server busy", {"4.4.5", "421", "4.3.2"}),
+    ("command not recognized", {"500", "502", "5.5.1", "5.5.2"}),
+    ("bad recipient address syntax", {"5.1.3", "501"}),
+    ("no valid recipients", {"5.5.1", "554"}),
+    ("password transition", {"432", "4.7.12", "5.7.12"}),
+    ("too many recipients", {"4.5.3", "5.5.3", "452"}),
     ("encryption required", "5.7.11"),
     ("start tls first", "530"),
     # Provider names
     ("gmail spf", "5.7.27"),
     ("yahoo", "5.7.9"),
     ("microsoft internal senders", "5.7.12"),
+    ("gmail mailbox full", MAILBOX_FULL),
+    ("gmail user does not exist", "5.1.1"),
+    ("gmail daily sending limit", {"5.4.5", "5.7.1"}),
+    ("yahoo tss04", {"4.7.0", "421"}),
+    ("yahoo deferred", {"4.7.0", "421", "5.7.2"}),
+    ("outlook s3150", "5.7.1"),
+    ("microsoft dmarc", "5.7.509"),
+    ("outlook banned ip", "5.7.606"),
+    ("icloud deferred excessive volume", "4.7.1"),
+    ("comcast ptr", {"554", "5.7.25"}),
+    ("gmail ptr record", "5.7.25"),
+    ("google bulk sender guidelines", {"4.7.28", "5.7.28"}),
+    ("amazon ses email address not verified", "554"),
+    ("zoho email flagged as spam", "5.7.1"),
     # Typos
-    ("mialbox ful", {"5.2.2", "4.2.2"}),
+    ("mialbox ful", MAILBOX_FULL),
+    ("mailbox ful", MAILBOX_FULL),
     ("greylistng", GREYLISTING),
+    ("greylsited", GREYLISTING),
     ("mail looop", "5.4.6"),
+    ("relay acess denied", RELAY_DENIED),
+    ("usr unknown", "5.1.1"),
+    ("no such usre", NO_SUCH_USER),
+    ("authentification failed", BAD_LOGIN),
+    ("quota exeeded", MAILBOX_FULL),
+    ("gmali spf", "5.7.27"),
+    ("spam detcted", SPAM),
+    ("conection timed out", TIMED_OUT),
+    ("revers dns", "5.7.25"),
+    ("addres does not exist", "5.1.1"),
+    ("mesage too large", TOO_LARGE),
+    ("dkim fial", DKIM_FAILED),
+    ("blackisted ip", BLOCKLISTED),
 ]
 
 

@@ -1,11 +1,17 @@
 import unittest
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
 
 PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# A second database for the test run only: SQLite in memory, whatever the suite runs on.
+# The tests that ask for it (tests/test_search.py) load the knowledge base into it too and
+# check that search gives the same answers there as on the suite's own database, which in
+# CI is PostgreSQL. It is created only when a test class lists it in its `databases`.
+SQLITE_ALIAS = "sqlite"
+SQLITE_DATABASE = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 
 
 class TestRunner(DiscoverRunner):
@@ -14,12 +20,17 @@ class TestRunner(DiscoverRunner):
 
     Production uses WhiteNoise's manifest storage, which needs collected files,
     redirects to HTTPS and hashes with PBKDF2 (200 ms a password, by design);
-    tests/test_project.py checks those settings.
+    tests/test_project.py checks those settings. The run also has a second database,
+    SQLite in memory (SQLITE_ALIAS), to compare search on both.
     """
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
         from django.conf import settings
+
+        if SQLITE_ALIAS not in connections.settings:
+            connections.settings[SQLITE_ALIAS] = dict(SQLITE_DATABASE)
+            connections.configure_settings(connections.settings)  # the defaults every alias has
 
         self._test_settings = override_settings(
             STORAGES={**settings.STORAGES, "staticfiles": PLAIN_STATIC},

@@ -2,10 +2,12 @@
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connections
 from django.test import SimpleTestCase, TestCase
 
 from kb import codes, search, search_index
 from kb.models import Cause, Code, ExampleReply, IndexBuild, Provider, SearchPhrase
+from kb.test_runner import SQLITE_ALIAS
 from tests.helpers import KnowledgeBaseTestCase, entry_change_form, make_code
 
 
@@ -622,3 +624,32 @@ class QueryTableTests(KnowledgeBaseTestCase):
             for text in spellings:
                 with self.subTest(query=text):
                     self.assertEqual(Code.objects.search(text).first(), entry)
+
+
+class SameAnswerOnBothDatabasesTests(KnowledgeBaseTestCase):
+    """The first three results of every query of the table are the same on SQLite as on the
+    database the suite runs on (PostgreSQL in CI): the same knowledge base, loaded into an
+    in-memory SQLite database of the test run (kb/test_runner.py), ranked there too."""
+
+    databases = {"default", SQLITE_ALIAS}
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_kb", database=SQLITE_ALIAS, verbosity=0)
+
+    def first_three(self, alias, text):
+        return list(Code.objects.using(alias).search(text).values_list("code", flat=True)[:3])
+
+    def test_the_comparison_database_is_sqlite_and_holds_the_same_knowledge_base(self):
+        self.assertEqual(connections[SQLITE_ALIAS].vendor, "sqlite")
+        for model in (Code, SearchPhrase, ExampleReply, Cause):
+            with self.subTest(model=model.__name__):
+                self.assertEqual(model.objects.using(SQLITE_ALIAS).count(), model.objects.count())
+                self.assertGreater(model.objects.count(), 0)
+
+    def test_every_query_of_the_table_gives_the_same_first_three_results_on_sqlite(self):
+        for text, _ in QUERY_TABLE:
+            with self.subTest(query=text, database=connections["default"].vendor):
+                first_three = self.first_three("default", text)
+                self.assertTrue(first_three)
+                self.assertEqual(first_three, self.first_three(SQLITE_ALIAS, text))

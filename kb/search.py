@@ -284,7 +284,10 @@ class Index:
         self._item_terms = []  # [entry number][item number] -> [terms]
         # {term: {entry number: [(item number, position)]}}
         self._terms = defaultdict(lambda: defaultdict(list))
-        self._phrases = []  # (entry number, terms, text)
+        # {first term: [(entry number, terms, text)]} of the search phrases: a query can only hold
+        # a phrase whose first term it has, so ranking tries those alone (a third of its time
+        # went to trying all 654 phrases of the published entries).
+        self._phrases = defaultdict(list)
         self._prose_length = []
         surface = Counter()
         for n, entry in enumerate(self.entries):
@@ -296,7 +299,8 @@ class Index:
                 for position, term in enumerate(item_terms):
                     self._terms[term][n].append((i, position))
                 if item.field == "phrase" and item_terms:
-                    self._phrases.append((n, phrase_terms(item.text), item.text))
+                    needle = phrase_terms(item.text)
+                    self._phrases[needle[0]].append((n, needle, item.text))
             self._item_terms.append(per_item)
             self._prose_length.append(prose)
             surface.update({word for item in entry.items for word in words.tokens(item.text) if len(word) > 2})
@@ -444,7 +448,7 @@ class Index:
     def _promoting_phrases(self, terms):
         """{entry number: phrase text} of the longest search phrase of each entry whose every word is in terms, in order."""
         promoted, longest = {}, {}
-        for n, needle, text in self._phrases:
+        for n, needle, text in (phrase for term in dict.fromkeys(terms) for phrase in self._phrases.get(term, ())):
             if _in_order(needle, terms) and len(needle) > longest.get(n, 0):
                 promoted[n], longest[n] = text, len(needle)
         return promoted

@@ -15,6 +15,9 @@ MIN_STEPS = 3
 # A provider tag must bring its entry onto the first page of a search for it.
 TAG_RESULTS = 10
 INTERNAL_LINK = re.compile(r"/codes/([^/\s)\"'#?]+)/")
+# Where a reply was seen must be a place a reader can go: a URL, a host and path
+# (learn.microsoft.com/...), or a repository and path (github.com/sisimai/set-of-emails maildir/...).
+SOURCE_PLACE = re.compile(r"https?://\S+|[\w-]+(?:\.[\w-]+)+/\S+|[\w.-]+/[\w./-]+")
 # The reply code an example starts with, after any "Remote Server returned '"-style lead-in.
 LEADING_BASIC = re.compile(r"(?<![\d.])([1-5][0-9][0-9])(?=[ -]|$)")
 
@@ -89,6 +92,8 @@ def example_problems(entry):
     for example in entry.examples.all():
         if not example.source.strip():
             yield entry.code, f"example {example.position} has no source"
+        elif not SOURCE_PLACE.search(example.source):
+            yield entry.code, f"example {example.position}: its source names no URL or repository path to find it at"
         found_enhanced = set(registry.ENHANCED_IN_TEXT.findall(example.text))
         leading = LEADING_BASIC.search(example.text)
         if entry.kind == codes.ENHANCED and found_enhanced and not any(_covers(entry, code) for code in found_enhanced):

@@ -137,3 +137,25 @@ class ProviderContentTests(KnowledgeBaseTestCase):
     def test_the_knowledge_base_holds_500_real_replies_each_with_a_source(self):
         self.assertGreaterEqual(ExampleReply.objects.count(), 500)
         self.assertFalse(ExampleReply.objects.filter(source="").exists())
+
+
+class ExampleSourceTests(KnowledgeBaseTestCase):
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.entry = make_code("5.9.8", standing=Code.Standing.VENDOR)
+
+    def _problems(self, source):
+        ExampleReply.objects.update_or_create(code=self.entry, position=1,
+                                              defaults={"text": "550 5.9.8 no", "source": source})
+        return list(content_checks.example_problems(self.entry))
+
+    def test_a_source_must_say_where_to_find_the_reply(self):
+        self.assertEqual(len(self._problems("a public log fixture somewhere")), 1)
+
+    def test_urls_and_repository_paths_are_places(self):
+        for source in ("https://github.com/mailcow/mailcow-dockerized/issues/2532",
+                       "github.com/sisimai/set-of-emails maildir/bsd/lhost-postfix-01.eml",
+                       "learn.microsoft.com/en-us/answers/questions/174866"):
+            with self.subTest(source=source):
+                self.assertEqual(self._problems(source), [])

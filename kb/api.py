@@ -14,7 +14,7 @@ from kb.bounce import BounceError, batch, parse
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, listing
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, WEB_LIMITS, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Code, entry_url
+from kb.models import Code, ExampleReply, Provider, entry_url
 
 
 def _error(message, status):
@@ -70,6 +70,39 @@ def code_detail(request, code):
             "categories": [category.name for category in entry.categories.all()],
         }
     )
+
+
+@require_GET
+def provider_list(request):
+    return JsonResponse({"results": [_provider_summary(request, p) for p in Provider.objects.all()]})
+
+
+@require_GET
+def provider_detail(request, slug):
+    provider = Provider.objects.filter(slug=slug).first()
+    if provider is None:
+        return _error(f"No provider “{slug}”.", 404)
+    examples = sorted(
+        ExampleReply.objects.filter(provider=provider, code__published=True).select_related("code"),
+        key=lambda example: (example.code.sort_key, example.position),
+    )
+    return JsonResponse({
+        **_provider_summary(request, provider),
+        "kind": provider.kind or None,
+        "summary": provider.summary,
+        "recognise": provider.recognise,
+        "twists": provider.twists,
+        "links": [{"url": url, "title": title} for url, title in provider.link_list()],
+        "hosts": provider.host_list(),
+        "signatures": provider.signature_list(),
+        "examples": [{"entry": ex.code.code, "text": ex.text, "source": ex.source, "language": ex.language or None}
+                     for ex in examples],
+    })
+
+
+def _provider_summary(request, provider):
+    return {"slug": provider.slug, "name": provider.name,
+            "url": request.build_absolute_uri(reverse("api_provider_detail", args=[provider.slug]))}
 
 
 # Enough for a list under a search box; more is a search.
@@ -177,6 +210,11 @@ def _finding(request, match):
             "provider": example.provider.name if example.provider else None,
         } if example else None,
         "matched_because": match.why,
+        "provider": {
+            "slug": match.provider.slug,
+            "name": match.provider.name,
+            "url": request.build_absolute_uri(match.provider.get_absolute_url()),
+        } if match.provider else None,
         "hard_bounce": match.hard_bounce,
         "reason": finding.reason,
         "advice": finding.advice,

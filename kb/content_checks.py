@@ -16,7 +16,12 @@ MIN_STEPS = 3
 # people look up most (kb/reference/most_looked_up.json) by several of them.
 MIN_PHRASES = 1
 MIN_PHRASES_LOOKED_UP = 5
+# A provider tag must bring its entry onto the first page of a search for it.
+TAG_RESULTS = 10
 INTERNAL_LINK = re.compile(r"/codes/([^/\s)\"'#?]+)/")
+# Where a reply was seen must be a place a reader can go: a URL, a host and path
+# (learn.microsoft.com/...), or a repository and path (github.com/sisimai/set-of-emails maildir/...).
+SOURCE_PLACE = re.compile(r"https?://\S+|[\w-]+(?:\.[\w-]+)+/\S+|[\w.-]+/[\w./-]+")
 # The reply code an example starts with, after any "Remote Server returned '"-style lead-in.
 LEADING_BASIC = re.compile(r"(?<![\d.])([1-5][0-9][0-9])(?=[ -]|$)")
 
@@ -25,8 +30,10 @@ def all_problems(entries=None):
     entries = list(entries if entries is not None else _published_entries())
     known = {entry.code for entry in entries}
     yield from coverage_problems(known)
+    yield from provider_code_problems(entries)
     yield from phrase_problems(entries)
     yield from phrase_count_problems(entries, known)
+    yield from duplicate_example_problems(entries)
     for entry in entries:
         yield from section_problems(entry)
         yield from standing_problems(entry)
@@ -90,12 +97,60 @@ def example_problems(entry):
     for example in entry.examples.all():
         if not example.source.strip():
             yield entry.code, f"example {example.position} has no source"
+        elif not SOURCE_PLACE.search(example.source):
+            yield entry.code, f"example {example.position}: its source names no URL or repository path to find it at"
         found_enhanced = set(registry.ENHANCED_IN_TEXT.findall(example.text))
         leading = LEADING_BASIC.search(example.text)
-        if entry.kind == codes.ENHANCED and found_enhanced and entry.code not in found_enhanced:
-            yield entry.code, f"example {example.position} carries {', '.join(sorted(found_enhanced))}, not {entry.code}"
+        if entry.kind == codes.ENHANCED and found_enhanced and not any(_covers(entry, code) for code in found_enhanced):
+            yield entry.code, f"example {example.position} carries {', '.join(sorted(found_enhanced))}, not {_name(entry)}"
         if entry.kind == codes.BASIC and leading and leading.group(1) != entry.code:
             yield entry.code, f"example {example.position} is a {leading.group(1)} reply, not {entry.code}"
+
+
+def _covers(entry, code):
+    """Whether code is the entry's own, or inside the documented range it explains (5.7.700 to 5.7.750)."""
+    if code == entry.code:
+        return True
+    if not entry.range_end or codes.kind_of(code) != codes.ENHANCED:
+        return False
+    return codes.sort_key(entry.code) <= codes.sort_key(code) <= codes.sort_key(entry.range_end)
+
+
+def _name(entry):
+    return f"{entry.code} to {entry.range_end}" if entry.range_end else entry.code
+
+
+def duplicate_example_problems(entries):
+    """A real reply is filed once: the same text twice (ignoring case and spacing) is a copy, not a second sighting."""
+    first = {}
+    for entry in entries:
+        for example in entry.examples.all():
+            key = " ".join(example.text.casefold().split())
+            if key in first:
+                yield entry.code, f"example {example.position} repeats example {first[key][1]} of {first[key][0]}"
+            else:
+                first[key] = (entry.code, example.position)
+
+
+def provider_code_problems(entries):
+    """Every code in the providers' own tables has an entry; every provider tag is found by a search, on its entry."""
+    for code in sorted(registry.provider_enhanced_codes(), key=codes.sort_key):
+        if not any(_covers(entry, code) for entry in entries):
+            yield code, "missing: a provider's table documents this code but no published entry explains it"
+    by_code = {entry.code: entry for entry in entries}
+    for tag in registry.provider_tags():
+        entry = by_code.get(tag["entry"])
+        if entry is None:
+            yield tag["entry"], f"the provider tag {tag['tag']} belongs to this entry, which is not published"
+        elif tag["tag"].casefold() not in _entry_text(entry).casefold():
+            yield entry.code, f"the provider tag {tag['tag']} ({tag['provider']}) is not explained on this entry"
+        elif entry.code not in [result.entry.code for result in Code.objects.ranked(tag["tag"])[:TAG_RESULTS]]:
+            yield entry.code, f"a search for the provider tag {tag['tag']} does not list this entry in its first {TAG_RESULTS}"
+
+
+def _entry_text(entry):
+    return "\n".join([entry.summary, *(c.text for c in entry.causes.all()), *(s.text for s in entry.steps.all()),
+                      *(e.text for e in entry.examples.all()), *(e.notes for e in entry.examples.all())])
 
 
 def link_problems(entry, known):

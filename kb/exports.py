@@ -7,7 +7,7 @@ import io
 import json
 
 FIELDS = ["file", "recipient", "action", "reply_code", "status", "diagnostic", "entry", "hard_bounce",
-          "reason", "advice", "warnings"]
+          "reason", "advice", "warnings", "provider"]
 
 
 def record(name, match):
@@ -25,6 +25,8 @@ def record(name, match):
         "reason": finding.reason if finding else None,
         "advice": finding.advice if finding else None,
         "warnings": match.warnings if match else [],
+        # The slug of the provider whose server generated the reply (kb/providers.py), if anything says.
+        "provider": match.provider.slug if match and match.provider else None,
     }
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from kb import registry
+from kb import providers, registry
 from kb.bounce import esp
 from kb.words import tokens
-from kb.models import Code, ExampleReply
+from kb.models import Code, ExampleReply, Provider
 
 # Below this cosine similarity, words alone are too weak to name an entry.
 MIN_TEXT_SIMILARITY = 0.3
@@ -38,6 +38,8 @@ class Match:
     why: str = ""  # why this entry explains the finding, for a person
     similarity: float | None = None
     warnings: list = field(default_factory=list)
+    # The provider whose server generated the reply (kb/providers.py), None when nothing says.
+    provider: Provider | None = None
 
     @property
     def hard_bounce(self):
@@ -59,6 +61,7 @@ class Matcher:
         # with other addresses, which words() drops).
         self._index = None
         self._similar = {}
+        self._providers = None
 
     def match_all(self, findings, with_examples=True):
         self._load_entries({code for f in findings for code in _candidate_codes(f)})
@@ -71,7 +74,7 @@ class Matcher:
 
     def match(self, finding, with_example=True):
         """The entry for a finding; with_example=False skips choosing the closest example reply."""
-        match = Match(finding, warnings=warnings_for(finding))
+        match = Match(finding, warnings=warnings_for(finding), provider=self.provider_of(finding))
         for code, why in _code_candidates(finding):
             entry = self._entry(code)
             if entry is not None:
@@ -81,6 +84,12 @@ class Matcher:
                 return match
         self._match_by_text(match)
         return match
+
+    def provider_of(self, finding):
+        """Who generated the reply: by the remote server's host, else by what the text carries."""
+        if self._providers is None:
+            self._providers = list(Provider.objects.all())
+        return providers.identify(finding.diagnostic, finding.remote_mta, self._providers)
 
     def _entry(self, code):
         if code not in self._entries and not self._complete:

@@ -94,6 +94,9 @@ class Provider(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def get_absolute_url(self):
+        return reverse("provider_detail", args=[self.slug])
+
     def link_list(self):
         """[(url, title)] of the links field."""
         lines = (line.strip().split(None, 1) for line in self.links.splitlines() if line.strip())

@@ -51,6 +51,18 @@ def most_looked_up():
 
 
 @cache
+def provider_enhanced_codes():
+    """Every enhanced code the providers' own tables document (kb/reference/provider_codes.json)."""
+    return {code for listed in _load("provider_codes.json")["enhanced"].values() for code in listed}
+
+
+@cache
+def provider_tags():
+    """[{tag, entry, provider, source}]: provider tags that are no SMTP codes, and the entry each comes with."""
+    return _load("provider_codes.json")["tags"]
+
+
+@cache
 def provider_replies():
     with open(REFERENCE_DIR / "provider_replies.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]

@@ -76,6 +76,8 @@ UNSPECIFIED_WEIGHT = 0.8
 # "mailbox" score 0.86, "gmial" and "gmail" 0.8, but "script" and "security" 0.71.
 SPELLING_CUTOFF = 0.8
 LOOSE_SPELLING_CUTOFF = 0.65
+# A typed word only one entry uses is respelled to a close word at least this many entries use.
+COMMON_WORD_ENTRIES = 10
 
 _ENHANCED = re.compile(r"([245xX])\.(\d{1,3})\.(\d{1,3})")
 # 5.7. or 5.7 or 5.7.x: a subject family; 5. or 5.x.x: a whole class.
@@ -456,9 +458,24 @@ class Index:
     # Respelling ---------------------------------------------------------------
 
     def respellings(self, typed, cutoff=SPELLING_CUTOFF):
-        """{word: respelled} for typed words that no entry uses but that are close to one that entries use."""
+        """{word: respelled} for typed words that no entry uses, or one in passing, close to a word entries use.
+
+        A word of a single entry is often a path, a host or a name in a real
+        reply ("usr" of /usr/local/bin): typed, it is far likelier a typo of a
+        common word ("usr unknown"), so it is respelled to one that many use.
+        """
         unknown = [word for word in typed if words.stem(word) not in self._terms]
-        return self.vocabulary.respellings(unknown, cutoff)
+        rare = [word for word in typed if word.isalpha() and self._in_passing(words.stem(word))]
+        return {**self.vocabulary.respellings(rare, cutoff, min_entries=COMMON_WORD_ENTRIES),
+                **self.vocabulary.respellings(unknown, cutoff)}
+
+    def _in_passing(self, term):
+        """Whether only one entry has term, and not in a title or search phrase (which say what it is about)."""
+        places = self._terms.get(term, {})
+        if len(places) != 1:
+            return False
+        (n, found), = places.items()
+        return all(self.entries[n].items[i].field not in ("title", "phrase") for i, _ in found)
 
     def understand(self, text):
         """read(text), with mistyped words of a short query respelled to words the entries use."""
@@ -613,12 +630,13 @@ class Vocabulary:
                 self._by_ends[word[-end:] + "$"].append((word, documents))
             self._by_ends[_outer_letters(word)].append((word, documents))
 
-    def respellings(self, typed, cutoff):
-        """{word: respelled} for the words no entry uses that are close enough to one that entries use."""
+    def respellings(self, typed, cutoff, min_entries=1):
+        """{word: respelled} for the typed words close enough to another word that at least min_entries entries use."""
         respelled = {}
-        for word in sorted({word for word in typed if word not in self.counts}):
+        for word in sorted(set(typed)):
             if len(word) >= 3 and not word.isdigit():
-                respelled[word] = closest_word(word, self._candidates(word, cutoff), cutoff)
+                candidates = [(other, n) for other, n in self._candidates(word, cutoff) if n >= min_entries and other != word]
+                respelled[word] = closest_word(word, candidates, cutoff)
         return {word: close for word, close in respelled.items() if close}
 
     def _candidates(self, word, cutoff):

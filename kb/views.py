@@ -21,7 +21,7 @@ from kb.bounce.summary import GROUPS
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter, listing
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Category, Code, entry_url
+from kb.models import Category, Code, ExampleReply, Provider, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
@@ -136,6 +136,32 @@ def opensearch(request):
     return render(request, "kb/opensearch.xml", context, content_type="application/opensearchdescription+xml")
 
 
+def provider_list(request):
+    return page_cache.serve(request, "provider_list", lambda: _provider_list(request))
+
+
+def _provider_list(request):
+    # Providers without a real reply are listed too: their page still says how to recognise them.
+    found = Provider.objects.annotate(n=Count("examples", filter=Q(examples__code__published=True)))
+    return render(request, "kb/provider_list.html", {"providers": found})
+
+
+def provider_detail(request, slug):
+    return page_cache.serve(request, f"provider_detail:{slug}", lambda: _provider_detail(request, slug))
+
+
+def _provider_detail(request, slug):
+    provider = Provider.objects.filter(slug=slug).first()
+    if provider is None:
+        return render(request, "kb/provider_unknown.html", {"slug": slug}, status=404)
+    examples = sorted(
+        ExampleReply.objects.filter(provider=provider, code__published=True).select_related("code"),
+        key=lambda example: (example.code.sort_key, example.position),
+    )
+    groups = [(entry, list(group)) for entry, group in groupby(examples, lambda example: example.code)]
+    return render(request, "kb/provider_detail.html", {"provider": provider, "groups": groups, "count": len(examples)})
+
+
 def code_detail(request, code):
     canonical = codes.canonical(code)
     if canonical is None:
@@ -166,6 +192,7 @@ def _code_detail(request, code):
         "step_groups": step_groups,
         "audiences": [group for group in step_groups if group["anchor"]],
         "example_groups": [(provider, list(group)) for provider, group in groupby(examples, lambda e: e.provider)],
+        "providers": sorted({e.provider for e in examples if e.provider}, key=lambda p: p.name),
         "related": _related(entry),
     }
     return render(request, "kb/code_detail.html", context)

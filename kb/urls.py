@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from kb import api, views
+from kb import api, changes, feedback, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("codes/<str:code>/", views.code_detail, name="code_detail"),
     path("analyze/", views.analyze, name="analyze"),
     path("reasons/", views.reasons, name="reasons"),
+    path("feedback/", feedback.feedback, name="feedback"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes/feed/", changes.changes_feed, name="changes_feed"),
     path("healthz", views.healthz, name="healthz"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),

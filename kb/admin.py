@@ -31,9 +31,9 @@ PARKED_POSITION = 20000  # above any real position; PositiveSmallIntegerField ho
 admin.site.site_header = "smtp-kb editors"
 admin.site.site_title = "smtp-kb editors"
 admin.site.index_title = "The knowledge base"
-# The admin's own pages and ours share one stylesheet and one small script (kb/admin.js: text areas that
-# grow, ordering by keyboard, the summary's live preview).
-KB_MEDIA = forms.Media(css={"all": ["kb/admin.css"]}, js=["kb/admin.js"])
+# Text areas that grow, ordering by keyboard, the summary's live preview; kb/admin.css is
+# on every admin page (templates/admin/base_site.html).
+KB_MEDIA = forms.Media(js=["kb/admin.js"])
 # One row per item: a text area that starts small and grows with its text (kb/admin.js).
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60, "class": "kb-grow"})}}
 
@@ -471,10 +471,6 @@ class FeedbackAdmin(admin.ModelAdmin):
     fields = ["status", *readonly_fields]
     actions = ["mark_done", "reopen", "new_example", "new_phrase"]
     date_hierarchy = "created"
-
-    @property
-    def media(self):
-        return super().media + KB_MEDIA
 
     def has_add_permission(self, request):
         return False

@@ -463,11 +463,11 @@ class SearchPhraseAdmin(EntryPartAdmin):
 class FeedbackAdmin(admin.ModelAdmin):
     """The queue of what visitors sent. Nothing to add or rewrite here: an item is read, acted on, marked done."""
 
-    list_display = ["created", "kind", "entry", "helpful", "short_text", "status_code", "status"]
-    list_filter = ["status", "kind", "helpful", ("entry", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["created", "kind", "entry", "helpful", "short_text", "status_code", "reason", "status"]
+    list_filter = ["status", "kind", "helpful", "reason", "advice", ("entry", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["entry"]
-    search_fields = ["text", "comment", "reason", "status_code", "reply_code", "entry__code"]
-    readonly_fields = ["created", "kind", "entry", "helpful", "text", "reply_code", "status_code", "reason", "comment", "act"]
+    search_fields = ["text", "comment", "status_code", "reply_code", "entry__code"]
+    readonly_fields = ["created", "kind", "entry", "helpful", "text", "reply_code", "status_code", "reason", "advice", "comment", "act"]
     fields = ["status", *readonly_fields]
     actions = ["mark_done", "reopen", "new_example", "new_phrase"]
     date_hierarchy = "created"

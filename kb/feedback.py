@@ -2,8 +2,8 @@
 
 Two ways in, one review page:
 - an analysed finding's "Wrong or no match?" posts the finding's reply line
-  (already redacted, never the rest of the paste), its codes, the entry and
-  the reason shown; the analyse page holds a CSRF token anyway;
+  (already redacted, never the rest of the paste), its codes, the entry shown,
+  its reason and advice; the analyse page holds a CSRF token anyway;
 - an entry's "Did this answer your question? Yes / No" is a GET form, so the
   entry page keeps no CSRF token and stays in the page cache (kb/page_cache.py).
 
@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from kb import codes, ratelimit
+from kb.bounce.advice import ACTIONS
+from kb.bounce.reasons import REASONS
 from kb.models import Code, Feedback
 from kb.redact import MAX_LENGTH, redact
 
@@ -40,7 +42,8 @@ class FeedbackForm(forms.Form):
     )
     reply_code = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
     status = forms.CharField(required=False, max_length=11, widget=forms.HiddenInput)
-    reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(required=False, choices=[(name, name) for name in REASONS], widget=forms.HiddenInput)
+    advice = forms.ChoiceField(required=False, choices=[(name, name) for name in ACTIONS], widget=forms.HiddenInput)
     comment = forms.CharField(
         required=False, max_length=MAX_LENGTH, label="Anything else? (optional)",
         help_text="What you expected, or what was missing. Please leave out names and addresses.",
@@ -82,7 +85,7 @@ class FeedbackForm(forms.Form):
         """The cleaned data with text and comment redacted, and whether that changed what was posted."""
         data = dict(self.cleaned_data)
         changed = False
-        for name in ("text", "comment", "reason"):
+        for name in ("text", "comment"):
             data[name] = redact(data[name])
             changed |= data[name] != self.cleaned_data[name]
         return data, changed
@@ -91,12 +94,12 @@ class FeedbackForm(forms.Form):
         return Feedback.objects.create(
             kind=data["kind"], entry=data["entry"], helpful=data["helpful"] if data["kind"] == Feedback.Kind.ENTRY else None,
             text=data["text"], reply_code=data["reply_code"], status_code=data["status"], reason=data["reason"],
-            comment=data["comment"],
+            advice=data["advice"], comment=data["comment"],
         )
 
 
 def initial_for_match(match):
-    """What a finding's "Wrong or no match?" posts: its reply line redacted, its codes, the entry and why."""
+    """What a finding's "Wrong or no match?" posts: its reply line redacted, its codes, the entry, reason and advice."""
     finding = match.finding
     return {
         "kind": Feedback.Kind.MATCH,
@@ -104,7 +107,8 @@ def initial_for_match(match):
         "reply_code": finding.reply_code or "",
         "status": finding.status or "",
         "entry": match.entry.code if match.entry else "",
-        "reason": redact(match.reason)[:500],
+        "reason": finding.reason or "",
+        "advice": finding.advice or "",
     }
 
 

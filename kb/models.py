@@ -436,7 +436,8 @@ class Feedback(models.Model):
     text = models.TextField(blank=True, help_text="The server's reply as the visitor confirmed it, redacted.")
     reply_code = models.CharField(max_length=3, blank=True)
     status_code = models.CharField(max_length=11, blank=True, verbose_name="enhanced status code")
-    reason = models.CharField(max_length=500, blank=True, help_text="Why the analyser chose the entry, as the visitor read it.")
+    reason = models.CharField(max_length=40, blank=True, help_text="The analyser's reason for the bounce (a Sisimai name, /reasons/).")
+    advice = models.CharField(max_length=30, blank=True, help_text="What the analyser advised: suppress, retry, fix-sender…")
     comment = models.TextField(blank=True, help_text="The visitor's own words, redacted.")
     created = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -90,7 +90,8 @@ class FeedbackQueueTests(TestCase):
     def setUpTestData(cls):
         cls.editor = editor()
         cls.entry = make_code("5.1.1", title="Bad destination mailbox")
-        cls.item = Feedback.objects.create(kind="match", entry=cls.entry, text="550 5.1.1 <[email]>: User unknown", status_code="5.1.1")
+        cls.item = Feedback.objects.create(kind="match", entry=cls.entry, text="550 5.1.1 <[email]>: User unknown", status_code="5.1.1",
+                                           reason="userunknown", advice="suppress")
         cls.done = Feedback.objects.create(kind="entry", entry=cls.entry, helpful=True, status="done")
 
     def setUp(self):
@@ -98,6 +99,8 @@ class FeedbackQueueTests(TestCase):
 
     def test_editors_filter_the_queue(self):
         response = self.client.get("/admin/kb/feedback/?status__exact=open")
+        self.assertEqual(list(response.context["cl"].result_list), [self.item])
+        response = self.client.get("/admin/kb/feedback/?reason=userunknown")
         self.assertEqual(list(response.context["cl"].result_list), [self.item])
         response = self.client.get(f"/admin/kb/feedback/?kind__exact=entry&entry__id__exact={self.entry.pk}")
         self.assertEqual(list(response.context["cl"].result_list), [self.done])
@@ -132,5 +135,5 @@ class FeedbackQueueTests(TestCase):
         self.assertFalse(ExampleReply.objects.exists())
 
     def test_the_queue_query_counts(self):
-        with self.assertNumQueries(10):  # session, user, 2 permissions, entry filter, 2 counts, the page, 2 date levels
+        with self.assertNumQueries(12):  # session, user, 2 permissions, entry filter, 2 counts, the page, 2 date levels, reasons, advice
             self.client.get("/admin/kb/feedback/?status__exact=open")

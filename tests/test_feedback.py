@@ -54,7 +54,8 @@ class FeedbackTests(TestCase):
         response, fields = analysed_feedback(self.client, paste)
         self.assertContains(response, "Wrong or no match?")
         self.assertEqual(fields["text"], "550 5.1.1 <[email]>: Recipient address rejected: User unknown in local recipient table")
-        self.assertEqual((fields["reply_code"], fields["status"], fields["entry"]), ("550", "5.1.1", "5.1.1"))
+        self.assertEqual((fields["reply_code"], fields["status"], fields["entry"], fields["reason"], fields["advice"]),
+                         ("550", "5.1.1", "5.1.1", "userunknown", "suppress"))
         self.assertNotIn("secret plans", str(fields))
         self.assertFalse(Feedback.objects.exists())
 
@@ -67,12 +68,13 @@ class FeedbackTests(TestCase):
         sent = self.client.post("/feedback/", {**fields, "comment": "Expected 5.1.10", "step": "send"}, **VISITOR)
         self.assertContains(sent, "Thank you")
         item = Feedback.objects.get()
-        self.assertEqual((item.kind, item.text, item.status_code, item.entry), ("match", fields["text"], "5.1.1", self.entry))
+        self.assertEqual((item.kind, item.text, item.status_code, item.entry, item.reason, item.advice),
+                         ("match", fields["text"], "5.1.1", self.entry, "userunknown", "suppress"))
 
     def test_nothing_identifying_reaches_the_database_whatever_is_sent(self):
         # A visitor edits the text and the comment, pasting addresses back in, and sends twice.
         data = {"kind": "match", "text": LEAKY, "reply_code": "550", "status": "5.1.1", "entry": "5.1.1",
-                "reason": "seen at mx1.mail.example.net", "comment": f"my address is bob@example.org, {LEAKY}", "step": "send"}
+                "reason": "userunknown", "advice": "suppress", "comment": f"my address is bob@example.org, {LEAKY}", "step": "send"}
         first = self.client.post("/feedback/", data, **VISITOR)
         self.assertContains(first, "we replaced addresses")
         self.assertFalse(Feedback.objects.exists())  # shown again to confirm, not stored
@@ -101,7 +103,8 @@ class FeedbackTests(TestCase):
 
     def test_nonsense_is_refused_with_a_reason(self):
         for data in ({"kind": "entry", "entry": "5.1.1", "step": "send"}, {"kind": "entry", "entry": "9.9.9", "helpful": "yes"},
-                     {"kind": "match", "step": "send"}, {"kind": "match", "status": "x", "text": "a"}):
+                     {"kind": "match", "step": "send"}, {"kind": "match", "status": "x", "text": "a"},
+                     {"kind": "match", "text": "a", "reason": "not-a-reason"}):
             with self.subTest(data):
                 response = self.client.post("/feedback/", data)
                 self.assertEqual(response.status_code, 400)

@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import reversion
+
 from django.contrib.auth.models import User
 from django.test import TestCase
 from reversion.models import Version
@@ -60,6 +62,16 @@ class ChangesTests(TestCase):
         first = Version.objects.get_for_object(self.entry).last()
         self.editors.post(f"/admin/kb/code/{self.entry.pk}/history/{first.pk}/")
         self.assertEqual([row.parts for row in self.client.get("/changes/").context["page"]], [["details"], ["details"]])
+
+    def test_a_change_saved_by_another_process_shows_at_the_next_request(self):
+        self.edit(self.entry, {"title": "Recipient address does not exist"})
+        self.assertEqual(len(self.client.get("/changes/").context["page"]), 1)
+        # What another app server's admin does: a revision, then a new content token in the database.
+        with reversion.create_revision():
+            Cause.objects.filter(code=self.entry).update(text="A typo in the domain.")
+            reversion.add_to_revision(Code.objects.get(pk=self.entry.pk))
+        Code.objects.rebuild_search_index()
+        self.assertEqual([row.parts for row in self.client.get("/changes/").context["page"]], [["causes"], ["details"]])
 
     def test_an_entry_links_its_own_changes(self):
         self.edit(self.entry, {"title": "Recipient address does not exist"})

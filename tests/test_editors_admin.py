@@ -56,6 +56,16 @@ class PreviewTests(TestCase):
         self.assertEqual(self.entry.steps.get().text, "Check the address.")
         self.assertEqual(self.client.get("/codes/5.1.1/").context["entry"].title, "Bad destination mailbox")
 
+    def test_a_new_entry_is_previewed_from_its_add_form_and_not_created(self):
+        self.client.force_login(self.editor)
+        data = entry_change_form(self.draft, {"code": "5.7.98", "title": "Not yet written"})
+        for prefix in ("causes", "steps", "examples", "phrases"):
+            data[f"{prefix}-INITIAL_FORMS"] = "0"
+        data.pop("published", None)
+        response = self.client.post("/admin/kb/code/preview/", data)
+        self.assertContains(response, "Not yet written")
+        self.assertFalse(Code.objects.filter(code="5.7.98").exists())
+
     def test_a_form_with_errors_says_why_it_cannot_be_previewed(self):
         self.client.force_login(self.editor)
         response = self.client.post(f"/admin/kb/code/{self.entry.pk}/preview/", entry_change_form(self.entry, {"code": "5.1"}))

@@ -1,31 +1,51 @@
+from urllib.parse import urlencode
+
 import reversion
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import Count, F
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from kb import codes, history
-from kb.models import Category, Cause, Code, ExampleReply, Provider, ResolutionStep, SearchPhrase
+from kb import codes, content_checks, history, views
+from kb.markup import render_markdown
+from kb.models import Category, Cause, Code, ExampleReply, Feedback, Provider, ResolutionStep, SearchPhrase
 
 PARKED_POSITION = 20000  # above any real position; PositiveSmallIntegerField holds up to 32767
+
+admin.site.site_header = "smtp-kb editors"
+admin.site.site_title = "smtp-kb editors"
+admin.site.index_title = "The knowledge base"
+# Text areas that grow, ordering by keyboard, the summary's live preview; kb/admin.css is
+# on every admin page (templates/admin/base_site.html).
+KB_MEDIA = forms.Media(js=["kb/admin.js"])
+# One row per item: a text area that starts small and grows with its text (kb/admin.js).
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60, "class": "kb-grow"})}}
 
 
 class CodeForm(forms.ModelForm):
     class Meta:
         model = Code
         fields = ["code", "range_end", "title", "standing", "summary", "references", "categories", "related", "published"]
+        widgets = {
+            # kb/admin.js shows the rendered summary beside it, from CodeAdmin.markdown_view.
+            "summary": forms.Textarea(attrs={"rows": 8, "class": "kb-grow", "data-markdown-url": reverse_lazy("admin:kb_code_markdown")}),
+        }
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -187,29 +207,32 @@ class RebuildsSearchIndex:
         Code.objects.rebuild_search_index()
 
 
-class CauseInline(admin.StackedInline):
+class CompactInline(SortableTabularInline):
+    """One row per item, put in order by dragging its handle or with the keyboard (django-admin-sortable2, kb/admin.js)."""
+
+    extra = 0
+    ordering = ["position"]
+    formfield_overrides = COMPACT_TEXT
+
+
+class CauseInline(CompactInline):
     model = Cause
-    extra = 0
-    ordering = ["position"]
 
 
-class ResolutionStepInline(admin.StackedInline):
+class ResolutionStepInline(CompactInline):
     model = ResolutionStep
-    extra = 0
-    ordering = ["position"]
+    fields = ["text", "audience"]
 
 
-class ExampleReplyInline(admin.StackedInline):
+class ExampleReplyInline(CompactInline):
     model = ExampleReply
-    extra = 0
-    ordering = ["position"]
+    fields = ["text", "provider", "source", "language", "notes"]
     autocomplete_fields = ["provider"]
 
 
-class SearchPhraseInline(admin.TabularInline):
+class SearchPhraseInline(CompactInline):
     model = SearchPhrase
-    extra = 0
-    ordering = ["position"]
+    fields = ["text", "shared"]
     verbose_name_plural = "also searched as"
 
 
@@ -236,8 +259,10 @@ class CodeKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Code)
-class CodeAdmin(RebuildsSearchIndex, KeepsHistory):
+class CodeAdmin(SortableAdminBase, RebuildsSearchIndex, KeepsHistory):
     form = CodeForm
+    change_form_template = "admin/kb/code/change_form.html"
+    change_list_template = "admin/kb/code/change_list.html"
     inlines = [CauseInline, ResolutionStepInline, ExampleReplyInline, SearchPhraseInline]
     list_display = ["code", "title", "kind", "severity", "standing", "published", "updated"]
     list_filter = [CodeClassFilter, CodeKindFilter, "standing", "published", "categories"]
@@ -245,6 +270,28 @@ class CodeAdmin(RebuildsSearchIndex, KeepsHistory):
     filter_horizontal = ["categories", "related"]
     readonly_fields = ["updated"]
     show_full_result_count = False
+
+    @property
+    def media(self):
+        return super().media + KB_MEDIA
+
+    def get_urls(self):
+        own = [
+            path("preview/", self.admin_site.admin_view(self.preview_view), name="kb_code_preview_new"),
+            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="kb_code_preview"),
+            path("markdown/", self.admin_site.admin_view(self.markdown_view), name="kb_code_markdown"),
+            path("needs-attention/", self.admin_site.admin_view(self.needs_attention_view), name="kb_code_needs_attention"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {"problems": list(content_checks.entry_problems(obj)) if obj else [], **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def view_on_site(self, obj):
+        # A draft has no public page: its preview is the page it will have.
+        return obj.get_absolute_url() if obj.published else reverse("admin:kb_code_preview", args=[obj.pk])
 
     def save_model(self, request, obj, form, change):
         # Also runs when only an inline changed, so the date covers causes and steps.
@@ -258,22 +305,128 @@ class CodeAdmin(RebuildsSearchIndex, KeepsHistory):
         formset.model.objects.filter(pk__in=moved).update(position=F("position") + PARKED_POSITION)
         super().save_formset(request, form, formset, change)
 
+    # Preview -------------------------------------------------------------
 
-@admin.register(ExampleReply)
-class ExampleReplyAdmin(RebuildsSearchIndex, KeepsHistory):
-    list_display = ["code", "provider", "short_text", "source"]
-    list_filter = ["provider"]
-    list_select_related = ["code", "provider"]
-    search_fields = ["text", "code__code", "source"]
-    autocomplete_fields = ["code", "provider"]
+    def preview_view(self, request, object_id=None):
+        """The public page of an entry as it is (GET), or as the posted change form would make it (POST).
 
-    # An example is part of its entry: the entry's history shows and reverts it.
+        Staff only, never cached, never indexed. A posted form is saved in a
+        transaction that is rolled back once the page is rendered, so the
+        preview is the public page's own code and template on the unsaved data.
+        """
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404("No such entry.")
+        allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not (allowed or (request.method == "GET" and self.has_view_permission(request, obj))):
+            raise PermissionDenied
+        if request.method == "POST":
+            response = self._preview_unsaved(request, obj)
+        elif obj is None:
+            raise Http404("Preview a new entry from its form.")
+        else:
+            response = views.entry_page(request, obj, preview=True)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def _preview_unsaved(self, request, obj):
+        # The request reads the content token once (ContentTokenMiddleware): deriving the
+        # index now keeps what is derived inside the transaction below from being kept.
+        Code.objects.search_index()
+        form = self.get_form(request, obj, change=obj is not None)(request.POST, request.FILES, instance=obj)
+        errors = []
+        with transaction.atomic():
+            if form.is_valid():
+                entry = form.save()
+                formsets = self._bound_formsets(request, entry)
+                errors = [error for formset in formsets for error in _formset_errors(formset)]
+                if not errors:
+                    for formset in formsets:
+                        self.save_formset(request, form, formset, change=obj is not None)
+                    response = views.entry_page(request, Code.objects.get(pk=entry.pk), preview=True)
+            else:
+                errors = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
+            transaction.set_rollback(True)
+        if errors:
+            context = {**self.admin_site.each_context(request), "title": "Cannot preview", "errors": errors, "opts": self.opts}
+            return TemplateResponse(request, "admin/kb/code/preview_errors.html", context, status=400).render()
+        return response
+
+    def _bound_formsets(self, request, entry):
+        formsets = []
+        for inline in self.get_inline_instances(request, entry):
+            formset_class = inline.get_formset(request, entry)
+            kwargs = self.get_formset_kwargs(request, entry, inline, formset_class.get_default_prefix())
+            formsets.append(formset_class(**kwargs))
+        return formsets
+
+    def markdown_view(self, request):
+        """The summary's live preview: markdown rendered by the one renderer the pages use."""
+        if request.method != "POST" or not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return JsonResponse({"html": render_markdown(request.POST.get("text", "")[:100_000])})
+
+    # Needs attention -----------------------------------------------------
+
+    def needs_attention_view(self, request):
+        """Entries that fail a content check, drafts, and entries with open feedback."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        problems = {}
+        for code, problem in content_checks.all_problems():
+            problems.setdefault(code, []).append(problem)
+        entries = Code.objects.in_bulk(problems, field_name="code")
+        feedback = (
+            Feedback.objects.filter(status=Feedback.Status.OPEN).values("entry", "entry__code", "entry__title")
+            .annotate(n=Count("pk")).order_by("-n", "entry__code")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Needs attention",
+            "opts": self.opts,
+            "failing": sorted(((code, entries.get(code), found) for code, found in problems.items()),
+                              key=lambda row: codes.sort_key(row[0])),
+            "drafts": Code.objects.filter(published=False).in_code_order(),
+            "feedback": feedback,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/kb/code/needs_attention.html", context)
+
+
+def _formset_errors(formset):
+    if formset.is_valid():
+        return []
+    found = [f"{formset.prefix}: {error}" for error in formset.non_form_errors()]
+    for n, errors in enumerate(formset.errors, 1):
+        found += [f"{formset.prefix} {n}, {name}: {' '.join(messages)}" for name, messages in errors.items()]
+    return found
+
+
+class PrefilledItem:
+    """The add form of an entry's item, prefilled from the query (?code=<entry id>&text=…), at the end of its entry."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        code = initial.get("code")
+        if code and str(code).isdigit():
+            last = self.model.objects.filter(code=code).aggregate(last=models.Max("position"))["last"]
+            initial.setdefault("position", (last or 0) + 1)
+        return initial
+
+
+class EntryPartAdmin(PrefilledItem, RebuildsSearchIndex, KeepsHistory):
+    """An example or a phrase edited on its own; it is part of its entry: the entry's history shows and reverts it."""
+
+    list_select_related = ["code"]
+    autocomplete_fields = ["code"]
+
     def history_root(self, obj):
         return obj.code
 
     def history_roots(self, request, object_ids):
         roots = super().history_roots(request, object_ids)
-        # Adding an example, or moving one, changes the entry it is posted to.
+        # Adding an item, or moving one, changes the entry it is posted to.
         posted = request.POST.get("code", "")
         if posted.isdigit():
             roots += Code.objects.filter(pk=posted)
@@ -285,9 +438,86 @@ class ExampleReplyAdmin(RebuildsSearchIndex, KeepsHistory):
             # Moved to another entry: the revision records the entry it left, too.
             reversion.add_to_revision(Code.objects.get(pk=form.initial["code"]))
 
+
+@admin.register(ExampleReply)
+class ExampleReplyAdmin(EntryPartAdmin):
+    list_display = ["code", "provider", "short_text", "source"]
+    list_filter = ["provider"]
+    list_select_related = ["code", "provider"]
+    search_fields = ["text", "code__code", "source"]
+    autocomplete_fields = ["code", "provider"]
+
     @admin.display(description="reply")
     def short_text(self, obj):
         return obj.text[:100]
+
+
+@admin.register(SearchPhrase)
+class SearchPhraseAdmin(EntryPartAdmin):
+    list_display = ["text", "code", "shared"]
+    list_filter = ["shared"]
+    search_fields = ["text", "code__code"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """The queue of what visitors sent. Nothing to add or rewrite here: an item is read, acted on, marked done."""
+
+    list_display = ["created", "kind", "entry", "helpful", "short_text", "status_code", "reason", "status"]
+    list_filter = ["status", "kind", "helpful", "reason", "advice", ("entry", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["entry"]
+    search_fields = ["text", "comment", "status_code", "reply_code", "entry__code"]
+    readonly_fields = ["created", "kind", "entry", "helpful", "text", "reply_code", "status_code", "reason", "advice", "comment", "act"]
+    fields = ["status", *readonly_fields]
+    actions = ["mark_done", "reopen", "new_example", "new_phrase"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="reply")
+    def short_text(self, obj):
+        return (obj.text or obj.comment)[:80]
+
+    @admin.display(description="act on it")
+    def act(self, obj):
+        links = [(_prefilled("examplereply", obj), "New example reply from this"), (_prefilled("searchphrase", obj), "New search phrase from this")]
+        return format_html_join(" · ", '<a href="{}">{}</a>', [(url, label) for url, label in links if url])
+
+    @admin.action(description="Mark the selected feedback done", permissions=["change"])
+    def mark_done(self, request, queryset):
+        self.message_user(request, f"{queryset.update(status=Feedback.Status.DONE)} marked done.")
+
+    @admin.action(description="Reopen the selected feedback", permissions=["change"])
+    def reopen(self, request, queryset):
+        self.message_user(request, f"{queryset.update(status=Feedback.Status.OPEN)} reopened.")
+
+    @admin.action(description="New example reply from the selected item", permissions=["view"])
+    def new_example(self, request, queryset):
+        return self._prefill(request, queryset, "examplereply")
+
+    @admin.action(description="New search phrase from the selected item", permissions=["view"])
+    def new_phrase(self, request, queryset):
+        return self._prefill(request, queryset, "searchphrase")
+
+    def _prefill(self, request, queryset, model_name):
+        items = list(queryset[:2])
+        url = _prefilled(model_name, items[0]) if len(items) == 1 else None
+        if url is None:
+            self.message_user(request, "Select one item that names an entry and has a text.", messages.WARNING)
+            return None
+        return redirect(url)
+
+
+def _prefilled(model_name, item):
+    """The add form of an example or a phrase of item's entry, with item's text; None when there is nothing to add."""
+    text = item.text if model_name == "examplereply" else (item.text or item.comment)[:200]
+    if item.entry_id is None or not text:
+        return None
+    query = {"code": item.entry_id, "text": text}
+    if model_name == "examplereply":
+        query["source"] = f"Visitor feedback #{item.pk}, {item.created:%Y-%m-%d} (redacted)"
+    return f"{reverse(f'admin:kb_{model_name}_add')}?{urlencode(query)}"
 
 
 @admin.register(Provider)

@@ -41,6 +41,20 @@ def all_problems(entries=None):
         yield from link_problems(entry, known)
 
 
+def entry_problems(entry):
+    """The problems of one entry (saved, published or not), for its change page in the admin."""
+    entry = Code.objects.prefetch_related(
+        "causes", "steps", "examples", "phrases", "categories", "related", "related_from"
+    ).get(pk=entry.pk)
+    known = set(Code.objects.published().values_list("code", flat=True)) | {entry.code}
+    others = Code.objects.published().exclude(pk=entry.pk).filter(phrases__text__in=[p.text for p in entry.phrases.all()])
+    phrase_holders = [entry, *others.prefetch_related("phrases").distinct()]
+    for check in (section_problems, standing_problems, example_problems):
+        yield from (problem for _, problem in check(entry))
+    yield from (problem for _, problem in link_problems(entry, known))
+    yield from (problem for code, problem in phrase_problems(phrase_holders) if code == entry.code)
+
+
 def _published_entries():
     return Code.objects.published().prefetch_related(
         "causes", "steps", "examples", "phrases", "categories", "related", "related_from"

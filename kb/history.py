@@ -148,16 +148,32 @@ def _comparable(model, values):
 
 def snapshots(obj, versions):
     """{revision id: Snapshot of obj} for the revisions of these versions of obj, read in one query."""
-    revision_ids = {version.revision_id for version in versions}
+    found = snapshots_in({version.revision_id for version in versions})
+    return {revision_id: snapshot for (revision_id, model, pk), snapshot in found.items()
+            if model is type(obj) and pk == obj.pk}
+
+
+def snapshots_in(revision_ids=None):
+    """{(revision id, model, pk): Snapshot} of every object the revisions hold (every revision's, if None).
+
+    An entry's snapshot carries the parts its revision holds. One query.
+    """
+    versions = Version.objects.select_related("content_type")
+    if revision_ids is not None:
+        versions = versions.filter(revision_id__in=revision_ids)
     found, parts = {}, defaultdict(dict)
-    for version in Version.objects.filter(revision_id__in=revision_ids).select_related("content_type"):
+    for version in versions:
         model = version.content_type.model_class()
-        if model is type(obj) and version.object_id == str(obj.pk):
-            found[version.revision_id] = Snapshot(model, _recorded(version))
-        elif model in PARTS and isinstance(obj, Code) and version.field_dict["code_id"] == obj.pk:
-            parts[version.revision_id][(model, model._meta.pk.to_python(version.object_id))] = _recorded(version)
-    for revision_id, snapshot in found.items():
-        snapshot.parts = parts[revision_id]
+        if model is None:  # a model since removed
+            continue
+        pk = model._meta.pk.to_python(version.object_id)
+        if model in PARTS:
+            parts[(version.revision_id, version.field_dict["code_id"])][(model, pk)] = _recorded(version)
+        else:
+            found[(version.revision_id, model, pk)] = Snapshot(model, _recorded(version))
+    for (revision_id, model, pk), snapshot in found.items():
+        if model is Code:
+            snapshot.parts = parts.get((revision_id, pk), {})
     return found
 
 

@@ -409,3 +409,52 @@ class IndexBuild(models.Model):
 
     def __str__(self):
         return f"search index built {self.built:%Y-%m-%d %H:%M:%S}"
+
+
+class Feedback(models.Model):
+    """What a visitor chose to tell the editors: a wrong match, or whether an entry helped.
+
+    Holds only what the visitor saw and sent (kb/feedback.py): the reply line
+    after kb.redact, the codes, the entry shown and why, and a comment. Never
+    the rest of a paste, an IP address, a cookie or a user agent.
+    """
+
+    class Kind(models.TextChoices):
+        MATCH = "match", "Wrong or no match"
+        ENTRY = "entry", "Did the entry help?"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, help_text="Done once an editor has acted on it."
+    )
+    entry = models.ForeignKey(
+        Code, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback",
+        help_text="The entry the visitor was shown, if any.",
+    )
+    helpful = models.BooleanField(null=True, blank=True, help_text="The visitor's yes or no, for an entry.")
+    text = models.TextField(blank=True, help_text="The server's reply as the visitor confirmed it, redacted.")
+    reply_code = models.CharField(max_length=3, blank=True)
+    status_code = models.CharField(max_length=11, blank=True, verbose_name="enhanced status code")
+    reason = models.CharField(max_length=40, blank=True, help_text="The analyser's reason for the bounce (a Sisimai name, /reasons/).")
+    advice = models.CharField(max_length=30, blank=True, help_text="What the analyser advised: suppress, retry, fix-sender…")
+    comment = models.TextField(blank=True, help_text="The visitor's own words, redacted.")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "feedback"
+        indexes = [
+            # The queue's default view and the entry page's counts for editors: open items of an entry.
+            models.Index(fields=["entry", "status"], name="feedback_entry_status"),
+        ]
+
+    def __str__(self):
+        about = self.entry.code if self.entry_id else (self.status_code or self.reply_code or "no code")
+        return f"{self.get_kind_display()}: {about}, {self.created:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("admin:kb_feedback_change", args=[self.pk])

@@ -1,4 +1,4 @@
-"""A per-client limit on analysing, counted in the shared cache (RATE_LIMIT_ANALYZE, e.g. "30/m")."""
+"""Per-client limits, counted in the shared cache: RATE_LIMIT_ANALYZE for analysing, RATE_LIMIT_FEEDBACK for feedback (e.g. "30/m")."""
 
 import hashlib
 import time
@@ -10,20 +10,21 @@ from django.core.exceptions import ImproperlyConfigured
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_rate(text):
+def parse_rate(text, setting="RATE_LIMIT_ANALYZE"):
     """"30/m" -> (30, 60); "0" or "" -> None (no limit)."""
     text = (text or "").strip().lower()
     if text in ("", "0"):
         return None
     count, _, unit = text.partition("/")
     if not count.isdigit() or unit not in PERIODS:
-        raise ImproperlyConfigured(f"RATE_LIMIT_ANALYZE must look like 30/m (per s, m, h or d) or 0, not {text!r}.")
+        raise ImproperlyConfigured(f"{setting} must look like 30/m (per s, m, h or d) or 0, not {text!r}.")
     return (int(count), PERIODS[unit]) if int(count) else None
 
 
 def allow(request, scope="analyze"):
     """Count this request against the client's budget; False once the budget is spent."""
-    rate = parse_rate(settings.RATE_LIMIT_ANALYZE)
+    setting = f"RATE_LIMIT_{scope.upper()}"
+    rate = parse_rate(getattr(settings, setting), setting)
     if rate is None:
         return True
     limit, period = rate

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "reversion",
+    "adminsortable2",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,8 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 
 # "30/m" style; 0 turns the limit off (benchmarks do).
 RATE_LIMIT_ANALYZE = os.environ.get("RATE_LIMIT_ANALYZE", "30/m")
+# Feedback sent by one client: a person sends a few, a script many.
+RATE_LIMIT_FEEDBACK = os.environ.get("RATE_LIMIT_FEEDBACK", "10/h")
 
 HTTPS = envbool("HTTPS", not DEBUG)
 if HTTPS:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from kb import api, views
+from kb import api, changes, feedback, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("providers/<slug:slug>/", views.provider_detail, name="provider_detail"),
     path("analyze/", views.analyze, name="analyze"),
     path("reasons/", views.reasons, name="reasons"),
+    path("feedback/", feedback.feedback, name="feedback"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes/feed/", changes.changes_feed, name="changes_feed"),
     path("healthz", views.healthz, name="healthz"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),

@@ -14,14 +14,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kb import codes, exports, page_cache, ratelimit, registry, search, search_index
+from kb import codes, exports, feedback, page_cache, ratelimit, registry, search, search_index
 from kb.bounce import advice
 from kb.bounce.reasons import REASONS
 from kb.bounce.summary import GROUPS
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter, listing
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.matching import Matcher
-from kb.models import Category, Code, ExampleReply, Provider, entry_url
+from kb.models import Category, Code, ExampleReply, Feedback, Provider, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
 FULL_TEXT_LIMIT = 200_000
@@ -179,7 +179,11 @@ def _code_detail(request, code):
         if covering is not None:
             return redirect("code_detail", covering.code)
         return _missing(request, code)
+    return entry_page(request, entry)
 
+
+def entry_page(request, entry, preview=False):
+    """The page of entry, published or not: the public page, and the editors' preview (kb/admin.py)."""
     # Replies from named providers first, then those of other servers.
     examples = entry.examples.select_related("provider").order_by(
         F("provider__name").asc(nulls_last=True), "position"
@@ -194,8 +198,19 @@ def _code_detail(request, code):
         "example_groups": [(provider, list(group)) for provider, group in groupby(examples, lambda e: e.provider)],
         "providers": sorted({e.provider for e in examples if e.provider}, key=lambda p: p.name),
         "related": _related(entry),
+        "preview": preview,
+        # Only editors see what visitors said (page_cache serves editors a page of their own).
+        "feedback_counts": _feedback_counts(entry) if page_cache.is_editor(request) else None,
     }
     return render(request, "kb/code_detail.html", context)
+
+
+def _feedback_counts(entry):
+    return entry.feedback.aggregate(
+        yes=Count("pk", filter=Q(helpful=True)),
+        no=Count("pk", filter=Q(helpful=False)),
+        open=Count("pk", filter=Q(status=Feedback.Status.OPEN)),
+    )
 
 
 def _step_groups(steps):
@@ -324,7 +339,8 @@ def _analyze_form(request):
 
 
 def _result(match, text, message=None):
-    return {"match": match, "excerpt": _highlighted_excerpt(text, match.finding.span), "message": message}
+    return {"match": match, "excerpt": _highlighted_excerpt(text, match.finding.span), "message": message,
+            "feedback": feedback.initial_for_match(match)}
 
 
 def _highlighted_excerpt(text, span, context=300):

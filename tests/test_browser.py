@@ -27,7 +27,8 @@ Diagnostic-Code: smtp; 441 4.4.1 Error encountered while communicating with prim
 
 
 @tag("browser")
-class BrowserTests(StaticLiveServerTestCase):
+class ChromiumTestCase(StaticLiveServerTestCase):
+    """A live server and one headless Chromium per class; self.page is a fresh tab per test."""
 
     @classmethod
     def setUpClass(cls):
@@ -46,17 +47,6 @@ class BrowserTests(StaticLiveServerTestCase):
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
     def setUp(self):
-        # A live-server test empties the database after each test: a few entries load faster than all.
-        long_url = "https://example.org/" + "long-path/" * 20
-        entry = make_code("441", title="Exchange could not reach the next server",
-                          summary="Transient. " * 30 + f"\n\nSee [{long_url}]({long_url}) or <{long_url}>.")
-        ExampleReply.objects.create(code=entry, position=1, source=long_url, notes=f"Seen at {long_url}.",
-                                    text="441 4.4.1 https://example.org/" + "x" * 300)
-        ResolutionStep.objects.create(code=entry, position=1, audience="sender-admin",
-                                      text="Run `" + "nc -vz smtp.example.com 25 " * 3 + "` and read " + long_url)
-        make_code("550", title="Mailbox unavailable or message refused", summary="Permanent. " * 30)
-        make_code("5.1.1", title="Recipient address does not exist", summary="Permanent. " * 30)
-        Code.objects.rebuild_search_index()
         self.context = self.browser.new_context()
         self.page = self.context.new_page()
         self.errors = []
@@ -68,6 +58,23 @@ class BrowserTests(StaticLiveServerTestCase):
 
     def open(self, path):
         self.page.goto(f"{self.live_server_url}{path}")
+
+
+class BrowserTests(ChromiumTestCase):
+
+    def setUp(self):
+        super().setUp()
+        # A live-server test empties the database after each test: a few entries load faster than all.
+        long_url = "https://example.org/" + "long-path/" * 20
+        entry = make_code("441", title="Exchange could not reach the next server",
+                          summary="Transient. " * 30 + f"\n\nSee [{long_url}]({long_url}) or <{long_url}>.")
+        ExampleReply.objects.create(code=entry, position=1, source=long_url, notes=f"Seen at {long_url}.",
+                                    text="441 4.4.1 https://example.org/" + "x" * 300)
+        ResolutionStep.objects.create(code=entry, position=1, audience="sender-admin",
+                                      text="Run `" + "nc -vz smtp.example.com 25 " * 3 + "` and read " + long_url)
+        make_code("550", title="Mailbox unavailable or message refused", summary="Permanent. " * 30)
+        make_code("5.1.1", title="Recipient address does not exist", summary="Permanent. " * 30)
+        Code.objects.rebuild_search_index()
 
     def test_slash_focuses_the_search_box_and_a_search_finds_a_code(self):
         self.open("/")

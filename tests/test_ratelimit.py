@@ -26,7 +26,7 @@ class ParseRateTests(SimpleTestCase):
 
 class CacheConfigTests(SimpleTestCase):
     def test_cache_url_picks_the_backend(self):
-        self.assertEqual(cache_config(REDIS_URL)["BACKEND"], "django.core.cache.backends.redis.RedisCache")
+        self.assertEqual(cache_config(REDIS_URL)["BACKEND"], "kb.cache.ForgivingRedisCache")
         self.assertEqual(cache_config("dummy://")["BACKEND"], "django.core.cache.backends.dummy.DummyCache")
         self.assertEqual(cache_config("locmem://")["BACKEND"], "django.core.cache.backends.locmem.LocMemCache")
 

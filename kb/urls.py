@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/", views.api_docs, name="api_docs"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),
     path("api/v1/codes/<str:code>/", api.code_detail, name="api_code_detail"),

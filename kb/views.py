@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.functional import SimpleLazyObject
@@ -372,3 +373,8 @@ def api_docs(request):
     """The API's reference page, for people: endpoints, parameters, examples, limits and errors."""
     context = {"base": request.build_absolute_uri("/").rstrip("/"), "rate_limit": settings.RATE_LIMIT_ANALYZE}
     return render(request, "kb/api_docs.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("kb/favicon.svg"), permanent=True)

@@ -58,8 +58,11 @@ class PolicyHeaderTests(TestCase):
                 self.assert_policies(self.client.get(path))
 
     def test_the_outage_page_carries_them(self):
-        with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused")):
-            self.assert_policies(self.client.get("/codes/550/"))
+        with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused")), \
+                self.assertLogs("kb.middleware", "ERROR"), self.assertLogs("django.request", "ERROR"):
+            response = self.client.get("/codes/550/")
+        self.assertEqual(response.status_code, 503)
+        self.assert_policies(response)
 
     def test_no_page_has_an_inline_script_or_style(self):
         # What makes the strict policy possible; the browser tests check the admin's own pages run under it.
@@ -87,3 +90,10 @@ class ReportOnlyTests(TestCase):
         response = self.client.get("/healthz")
         self.assertTrue(response.has_header("Content-Security-Policy"))
         self.assertFalse(response.has_header("Content-Security-Policy-Report-Only"))
+
+
+class FaviconTests(TestCase):
+    def test_the_icon_browsers_ask_for_on_the_admin_is_the_sites(self):
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].endswith("kb/favicon.svg"))

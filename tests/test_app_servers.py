@@ -194,24 +194,25 @@ class AppServerTests(TransactionTestCase):
         for server in self.servers:
             server.stopped()
 
-    def start(self, *envs):
-        """One server per environment, started side by side."""
+    def start(self, *envs, content=None):
+        """One server per environment, started side by side; meanwhile the database of
+        content (a DATABASE_URL) is migrated and given an editor and one entry."""
         servers = [Server({**self.base_env, **env}) for env in envs]
         self.servers += servers
+        if content:
+            env = {**self.base_env, "DATABASE_URL": content}
+            if connection.vendor != "postgresql":
+                manage(env, "migrate", "--noinput")
+            manage(env, "shell", "-c", SETUP)
         return [server.ready() for server in servers]
 
     def shared_database(self):
-        """The database two servers share, migrated, with an editor and one entry."""
-        url = database_url() or f"sqlite:///{Path(self.workdir.name, f'{uuid.uuid4().hex}.sqlite3')}"
-        env = {**self.base_env, "DATABASE_URL": url}
-        if connection.vendor != "postgresql":
-            manage(env, "migrate", "--noinput")
-        manage(env, "shell", "-c", SETUP)
-        return url
+        """The database servers share: the test database on PostgreSQL, a new file on SQLite."""
+        return database_url() or f"sqlite:///{Path(self.workdir.name, f'{uuid.uuid4().hex}.sqlite3')}"
 
     def test_an_edit_through_one_server_shows_at_once_on_the_other(self):
         env = {"DATABASE_URL": self.shared_database(), "CACHE_URL": REDIS, "RATE_LIMIT_ANALYZE": "0"}
-        one, other = self.start(env, env)
+        one, other = self.start(env, env, content=env["DATABASE_URL"])
         status, headers, body = other.request("/codes/5.1.1/")
         self.assertEqual(status, 200)
         self.assertIn("Recipient address does not exist", body)
@@ -240,7 +241,7 @@ class AppServerTests(TransactionTestCase):
     def test_the_rate_limit_is_shared_by_both_servers(self):
         env = {"DATABASE_URL": self.shared_database(), "CACHE_URL": REDIS, "RATE_LIMIT_ANALYZE": "3/m",
                "TRUSTED_PROXIES": "127.0.0.1"}
-        one, other = self.start(env, env)
+        one, other = self.start(env, env, content=env["DATABASE_URL"])
         # A client address of its own, so that no other run sharing this Redis shares its budget.
         client = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}, 2001:db8::{uuid.uuid4().hex[:4]}",
                   "Content-Type": "text/plain"}
@@ -269,7 +270,8 @@ class AppServerTests(TransactionTestCase):
         self.assertIn("The knowledge base is unavailable for a moment", body)
 
     def test_with_redis_unreachable_the_site_keeps_serving(self):
-        [server] = self.start({"DATABASE_URL": self.shared_database(), "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0"})
+        database = self.shared_database()
+        [server] = self.start({"DATABASE_URL": database, "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0"}, content=database)
         for path in ["/", "/codes/", "/codes/5.1.1/", "/api/v1/codes/5.1.1/"]:
             with self.subTest(path):
                 self.assertEqual(server.request(path)[0], 200)

@@ -31,7 +31,7 @@ class PolicyHeaderTests(TestCase):
         self.assertEqual(response["Cross-Origin-Opener-Policy"], "same-origin")
 
     def test_every_public_page_carries_them(self):
-        pages = ["/", "/codes/", "/codes/?q=mailbox", "/codes/550/", "/codes/559/", "/codes/nonsense/", "/analyze/",
+        pages = ["/", "/codes/", "/codes/?q=mailbox", "/codes/550/", "/codes/559/", "/codes/nonsense/", "/analyze/", "/reasons/",
                  "/api/", "/opensearch.xml", "/healthz", "/readyz", "/no-such-page/"]
         for path in pages:
             with self.subTest(path):
@@ -75,6 +75,16 @@ class PolicyHeaderTests(TestCase):
                 self.assertNotIn("<style", html)
                 self.assertNotIn(" style=", html)
                 self.assertNotIn(" onclick=", html)
+
+    def test_an_analysis_with_a_batch_summary_has_no_style_attribute(self):
+        # Its bars are drawn by an SVG's width attribute, not a style="width: …" the policy would refuse.
+        message = "Final-Recipient: rfc822; {0}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n"
+        mbox = "".join(f"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\nContent-Type: message/delivery-status\n\n{message.format(who)}\n"
+                       for who in ("a@example.org", "b@example.org", "c@example.net"))
+        response = self.client.post("/analyze/", {"text": mbox})
+        self.assertContains(response, "batch-summary")
+        self.assertContains(response, '<svg class="bar"')
+        self.assertNotIn(" style=", response.content.decode())
 
 
 class ReportOnlyTests(TestCase):

@@ -46,6 +46,12 @@ class Match:
         return self.finding.hard_bounce
 
 
+def without_entries(findings):
+    """Matches that name no entry, for when the knowledge base cannot be read (its database is down)."""
+    why = "The knowledge base is unavailable for a moment, so no entry is shown; the codes above are read from the bounce itself."
+    return [Match(finding, why=why, warnings=warnings_for(finding)) for finding in findings]
+
+
 def words(text):
     """The words of a reply that carry meaning: no addresses, hosts, numbers or codes."""
     return [word for word in tokens(_NOISE.sub(" ", text or "")) if word.isalpha() and len(word) > 1]

@@ -4,6 +4,7 @@ Safe by default: DEBUG is off unless asked for, and with DEBUG off the site
 insists on HTTPS unless HTTPS=0. `make run` sets what a local server needs.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kb.middleware.BrowserPolicyMiddleware",
+    "kb.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kb.search_index.ContentTokenMiddleware",
@@ -97,7 +100,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 def cache_config(url):
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # kb.cache: a Redis that is down is a cache miss. The timeouts bound what a
+        # Redis that does not answer at all costs a request.
+        return {"BACKEND": "kb.cache.ForgivingRedisCache", "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smtp-kb"}
@@ -118,7 +124,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes and WhiteNoise serves from.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -137,6 +144,19 @@ RATE_LIMIT_ANALYZE = os.environ.get("RATE_LIMIT_ANALYZE", "30/m")
 # Feedback sent by one client: a person sends a few, a script many.
 RATE_LIMIT_FEEDBACK = os.environ.get("RATE_LIMIT_FEEDBACK", "10/h")
 
+
+def envnetworks(name):
+    """Comma-separated addresses or CIDR ranges ("10.0.0.0/8, 127.0.0.1")."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}. Give addresses or CIDR ranges, separated by commas.") from None
+
+
+# The proxies (load balancers) whose X-Forwarded-For is believed; kb/ratelimit.py
+# is the one reader of the client's address. Empty: the peer itself is the client.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
+
 HTTPS = envbool("HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
@@ -150,7 +170,33 @@ if HTTPS:
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sent on every page by kb.middleware.BrowserPolicyMiddleware. No inline script or
+# style anywhere, the admin's included (Django 5.2's admin reads its data from
+# data- attributes), so neither needs 'unsafe-inline' nor a nonce; a nonce would
+# also defeat kb/page_cache.py, which serves one rendered page to everyone.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+# CSP_REPORT_ONLY=1: browsers report what the policy would block (in the console,
+# and to CSP_REPORT_URI if set) but block nothing; for trying a change of policy first.
+CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+# Powerful browser features the site never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+    "payment", "usb",
+))
 
 LOGGING = {
     "version": 1,

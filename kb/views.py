@@ -2,11 +2,15 @@ from collections import Counter
 from itertools import groupby
 from urllib.parse import quote
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, OperationalError, connection
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.functional import SimpleLazyObject
@@ -20,7 +24,8 @@ from kb.bounce.reasons import REASONS
 from kb.bounce.summary import GROUPS
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeFilter, listing
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
-from kb.matching import Matcher
+from kb.cache import STORE_DOWN
+from kb.matching import Matcher, without_entries
 from kb.models import Category, Code, ExampleReply, Feedback, Provider, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
@@ -33,7 +38,35 @@ COMMON_CODES = registry.most_looked_up()[:10]
 
 @never_cache
 def healthz(request):
+    """Liveness for load balancers: the process answers. Never reads the database or the cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: 200 when the database and the cache both answer, else 503 naming what does not."""
+    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    failing = [name for name, ok in checks.items() if not ok]
+    body = "ok" if not failing else "unavailable: " + ", ".join(failing)
+    return HttpResponse(body, content_type="text/plain", status=503 if failing else 200)
+
+
+def _database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _cache_answers():
+    """A round trip through the cache; the cache's own get() would read a Redis that is down as a miss."""
+    try:
+        cache.add("readyz", "ok", timeout=60)  # add(), not set(): kb.cache does not forgive it
+        return cache.get("readyz") == "ok"
+    except STORE_DOWN:
+        return False
 
 
 def home(request):
@@ -283,9 +316,14 @@ def analyze(request):
 
 def _analysis(result, report):
     """The page's view of a batch: the summary, the cards (up to MAX_CARDS), the downloads."""
-    matcher, results, rows = Matcher(), [], []
+    matcher, results, rows, entries_unavailable = Matcher(), [], [], False
     for name, each in result.reports:
-        matches = matcher.match_all(each.findings, with_examples=len(results) < MAX_CARDS)
+        try:
+            matches = matcher.match_all(each.findings, with_examples=len(results) < MAX_CARDS)
+        except OperationalError:
+            # The database is unreachable: the bounces are read all the same (kb.bounce needs
+            # no database), and the page says which codes they carry but not their entries.
+            matches, entries_unavailable = without_entries(each.findings), True
         rows += exports.records(name, matches) if each.findings else []
         for match in matches:
             if len(results) < MAX_CARDS:
@@ -299,6 +337,7 @@ def _analysis(result, report):
         "summary": [(heading, summary.rows(group, 12)) for group, heading in GROUPS.items()]
         if summary.messages > 1 else None,  # one message's recipients are all in the table below
         "result": result,
+        "entries_unavailable": entries_unavailable,
         "downloads": {
             "csv": "data:text/csv;charset=utf-8," + quote(exports.csv_text(rows)),
             "jsonl": "data:application/x-ndjson;charset=utf-8," + quote(exports.jsonl_text(rows)),
@@ -371,3 +410,14 @@ def _highlighted(text, spans):
         at = end
     pieces.append(escape(text[at:]))
     return mark_safe("".join(str(piece) for piece in pieces))
+
+
+def api_docs(request):
+    """The API's reference page, for people: endpoints, parameters, examples, limits and errors."""
+    context = {"base": request.build_absolute_uri("/").rstrip("/"), "rate_limit": settings.RATE_LIMIT_ANALYZE}
+    return render(request, "kb/api_docs.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("kb/favicon.svg"), permanent=True)

@@ -11,17 +11,16 @@ pages come from the page cache (kb/page_cache.py), which is the point.
     .venv/bin/python bench/bench_pages.py [--database-url postgres://...]
 """
 
-import argparse
 import json
-import os
-import shutil
 import signal
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_search import LUA, OUT, check, free_port, prepare_database, run_wrk, start_gunicorn  # noqa: E402
+from bench_search import (  # noqa: E402
+    LUA, OUT, arguments, check, free_port, prepare_database, run_wrk, server_env, start_gunicorn,
+)
 
 MIN_RATIO = 0.40
 MAX_ENTRY_P99_MS = 30.0
@@ -34,25 +33,8 @@ PAGES = {
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="PostgreSQL database to load and serve (default: a fresh SQLite file)")
-    parser.add_argument("--duration", type=int, default=4, help="seconds per round and side (default 4)")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-
-    if not shutil.which("wrk"):
-        sys.exit("bench_pages: wrk is not installed (Debian: apt-get install -y wrk).")
-    OUT.mkdir(parents=True, exist_ok=True)
-    database_url = args.database_url or f"sqlite:///{OUT / 'bench_pages.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "HTTPS": "0",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    args = arguments(__doc__, rounds=3)
+    database_url, env = server_env("bench_pages", args)
     prepare_database(env, fresh_sqlite=not args.database_url)
     scripts = {}
     for name, paths in PAGES.items():

@@ -95,26 +95,8 @@ end
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="PostgreSQL database to load and serve (default: a fresh SQLite file)")
-    parser.add_argument("--duration", type=int, default=4, help="seconds per round and side (default 4)")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-
-    if not shutil.which("wrk"):
-        sys.exit("bench_search: wrk is not installed (Debian: apt-get install -y wrk).")
-    OUT.mkdir(parents=True, exist_ok=True)
-    database_url = args.database_url or f"sqlite:///{OUT / 'bench_search.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "HTTPS": "0",
-        "DEBUG": "0",
-        "RATE_LIMIT_ANALYZE": "0",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    args = arguments(__doc__, rounds=5)
+    database_url, env = server_env("bench_search", args)
     prepare_database(env, fresh_sqlite=not args.database_url)
     lua = OUT / "search.lua"
     paths = [f"{path}?{urlencode(params)}" for path, params in SEARCHES]
@@ -171,6 +153,33 @@ def main():
         return 1
     print("OK: both targets met")
     return 0
+
+
+def arguments(doc, rounds):
+    """The options every load benchmark takes."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="PostgreSQL database to load and serve (default: a fresh SQLite file)")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per round and side (default 4)")
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--connections", type=int, default=16)
+    return parser.parse_args()
+
+
+def server_env(name, args):
+    """(database URL, environment) for a gunicorn serving the benchmark, as production but on loopback."""
+    if not shutil.which("wrk"):
+        sys.exit(f"{name}: wrk is not installed (Debian: apt-get install -y wrk).")
+    OUT.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url or f"sqlite:///{OUT / (name + '.sqlite3')}"
+    return database_url, {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HTTPS": "0",
+        "DEBUG": "0",
+        "RATE_LIMIT_ANALYZE": "0",
+        "SECRET_KEY": "bench-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
 
 
 def _rounds(results):

@@ -54,6 +54,18 @@ _COMPLAINT_SUBJECTS = re.compile(r"\s*(?:complaint about message|abuse report)",
 _AUTO_REPLY_SUBJECTS = re.compile(
     r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
 _REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([\w-]+)", re.I)
+# Challenge-response systems (Boxbe, SpamArrest, TMDA, Mailinblack...) hold a message until its
+# sender proves to be a person: the message is waiting, not refused.
+_CHALLENGE_SENDERS = re.compile(r"boxbe|spamarrest|mailinblack|-confirm[+@-]|\bconfirm@|challenge", re.I)
+_CHALLENGE_WORDS = re.compile(
+    r"guest list|confirm (?:your|that you|you are)|verify (?:your|that you|you are)|prove you are|"
+    r"(?:was|been|is) (?:waitlisted|held|quarantined pending)|sender verification|approved senders", re.I)
+# A virus or spam notice about a message that probably never came from its sender (a forged
+# From:): amavis's "VIRUS (...) IN MAIL FROM YOU", "probably faked sender", "claiming to be from you".
+_CONTENT_SUBJECTS = re.compile(r"\b(?:virus|infected|malware|worm|spam|banned|quarantined?)\b", re.I)
+_CONTENT_WORDS = re.compile(
+    r"(?:faked|forged|spoofed) (?:sender|address|from)|claiming to (?:be|come) from|sent by a virus"
+    r"|our content checker|virus (?:alert|found|detected)|contained a virus|identified as spam|was quarantined", re.I)
 
 
 def report_type(message):
@@ -86,7 +98,30 @@ def is_auto_reply(headers):
         return True
     if headers.get("x-autoreply") or headers.get("x-autorespond"):
         return True
-    return bool(_AUTO_REPLY_SUBJECTS.search(headers.get("subject", "")))
+    subject = headers.get("subject", "")
+    return bool(_AUTO_REPLY_SUBJECTS.search(subject)) or wordings.says_auto_reply(subject)
+
+
+def is_challenge(headers, texts):
+    """A challenge-response system asking the sender to confirm: the message waits, no delivery failed."""
+    if _CHALLENGE_SENDERS.search(headers.get("from", "")):
+        return True
+    return bool(_CHALLENGE_WORDS.search(headers.get("subject", ""))) or any(
+        _CHALLENGE_WORDS.search(text, 0, _LOCALISED_SCAN_LIMIT) for text in texts)
+
+
+def is_content_notice(headers, texts):
+    """A virus or spam notice sent to the (probably forged) sender, not a delivery report.
+
+    Asked only of a notice that gives no reply or status code: a server that refused a
+    message for its content answered with a reply, and that is a bounce.
+    """
+    subject = headers.get("subject", "")
+    if not _CONTENT_SUBJECTS.search(subject) and not any(
+            _CONTENT_SUBJECTS.search(text, 0, _LOCALISED_SCAN_LIMIT) for text in texts):
+        return False
+    return bool(_CONTENT_WORDS.search(subject)) or any(
+        _CONTENT_WORDS.search(text, 0, _LOCALISED_SCAN_LIMIT) for text in texts)
 
 
 def looks_like_bounce(headers, texts):

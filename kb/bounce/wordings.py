@@ -146,6 +146,21 @@ DELAYED = {
     "zh": ("延迟投递", "延迟发送", "延迟送达"),
 }
 
+# The subjects of out-of-office and automatic replies that carry no RFC 3834 header field.
+AUTO_REPLY = {
+    "de": ("abwesenheit", "automatische antwort", "nicht im büro"),
+    "fr": ("réponse automatique", "absence du bureau", "absent du bureau", "message d'absence"),
+    "es": ("respuesta automática", "fuera de la oficina", "ausente"),
+    "it": ("risposta automatica", "fuori sede", "fuori ufficio", "assente"),
+    "pt": ("resposta automática", "fora do escritório", "ausência"),
+    "nl": ("automatisch antwoord", "afwezig", "niet op kantoor"),
+    "pl": ("autoodpowiedź", "automatyczna odpowiedź", "nieobecność", "poza biurem"),
+    "sv": ("automatiskt svar", "frånvaro", "inte på kontoret"),
+    "ru": ("автоответ", "автоматический ответ", "нет на месте", "в отпуске"),
+    "ja": ("自動応答", "自動返信", "不在"),
+    "zh": ("自动回复", "自動回覆", "外出", "休假"),
+}
+
 # Exchange / Microsoft 365's heading "Diagnostic information for administrators:", translated.
 EXCHANGE_HEADINGS = (
     "diagnoseinformationen für administratoren", "informations de diagnostic pour les administrateurs",
@@ -200,6 +215,7 @@ _PUNCTUATION = "\"'(<[*-"
 _UNDELIVERED = _Phrases(UNDELIVERED)
 _FAILURES = _Phrases(UNDELIVERED, USER_UNKNOWN, MAILBOX_FULL, TOO_LARGE, HOST_UNKNOWN)
 _DELAYED = _Phrases(DELAYED)
+_AUTO_REPLY = _Phrases(AUTO_REPLY)
 _BY_MEANING = tuple((reason, _Phrases(table)) for reason, table in _MEANINGS)
 
 
@@ -216,6 +232,11 @@ def says_failure(text):
 def says_delayed(text):
     """The text warns that delivery is delayed and still being tried."""
     return _DELAYED.found_in(text)
+
+
+def says_auto_reply(subject):
+    """A subject, in one of the languages here, of an out-of-office or automatic reply."""
+    return _AUTO_REPLY.found_in(subject)
 
 
 def meaning(text):

@@ -3,7 +3,7 @@
 Every notice here is CONSTRUCTED, with example.org addresses, from the fixed wording of the
 software that writes it (Exim 3's and sendmail 8's templates, qmail's QSBMF and the intros its
 forks use, Lotus Notes / Domino, Novell GroupWise, Microsoft SMTPSVC and Exchange 5.5, old
-Yahoo and T-Online notices, as Mailman's and Sisimai's bounce detectors document them); the
+Yahoo, AOL, CompuServe and T-Online notices, as Mailman's and Sisimai's bounce detectors document them); the
 senders are neutral (`postmaster@`, a system name) so that the structure, not the sender,
 makes them bounces.
 """
@@ -121,6 +121,15 @@ Sorry your message to bob@example.org cannot be delivered. This account has been
  <bob@example.de> ... unknown user
 |------------------------- Message text follows: ------------------------|
 """, [("bob@example.de", None, None)]),
+    "aol screen names": ("Mail Delivery Subsystem <MAILER-DAEMON@aol.example>", "Undeliverable: hello", """\
+Your mail to the following recipients could not be delivered because they are not accepting mail from alice@example.net:
+	screenname
+""", [("screenname@aol.example", None, None)]),
+    "compuserve user ids": ("CompuServe Postmaster <postmaster@compuserve.example>", "Undeliverable Message", """\
+Receiver not found: 70000.1234
+
+Your message could not be delivered as addressed.
+""", [("70000.1234@compuserve.example", None, None)]),
     "a sentence that names the address": ("system@example.net", "Mail System Error - Returned Mail", """\
 Your message has encountered delivery problems addressed to bob@example.org
 """, [("bob@example.org", None, None)]),

@@ -7,6 +7,7 @@ from .addresses import ADDRESS, clean
 from .findings import Finding
 from .freetext import command_in
 from .mime import returned_headers
+from .recipients import local_names
 from .replies import is_generic
 
 
@@ -90,6 +91,22 @@ def with_failed_recipients(findings, headers):
             findings.append(Finding(address, None, None, None, None))
         named.add(address)
     return findings
+
+
+def with_local_names(findings, message, texts):
+    """Names listed without a domain (AOL, CompuServe), when nothing else names a recipient.
+
+    They are users of the system that sent the notice: the domain of its From: address.
+    """
+    if any(f.recipient for f in findings) or not formats.looks_like_bounce(message.headers, texts):
+        return findings
+    senders = ADDRESS.findall(message.headers.get("from", ""))
+    domain = clean(senders[0]).rpartition("@")[2] if senders else ""
+    names = [name for text in texts for name in local_names(text)] if domain else []
+    if not names:
+        return findings
+    template = findings[0] if len(findings) == 1 else Finding(None, None, None, None, None)
+    return [replace(template, recipient=f"{name}@{domain}") for name in names]
 
 
 def with_actions(findings, kind, message, texts):

@@ -140,3 +140,29 @@ def logged_recipient(line):
         return None, 0
     reason = _LOGGED_REASON.search(line, match.end())
     return clean(match.group(1)), reason.end() if reason else 0
+
+
+# Old provider notices name a local user without its domain (AOL's screen names, CompuServe's
+# user IDs): `Receiver not found: bob`, or a list under `... following recipients could not be
+# delivered ...:`. A name is one token without `@`, at most 64 characters (RFC 5321 §4.5.3.1.1).
+_LOCAL_LABEL = re.compile(r"[ \t]*(?:receiver|recipient|addressee|user|screen ?name)s? not found:[ \t]*([^\s@:<>]{1,64})[ \t]*$", re.I)
+_LOCAL_INTRO = re.compile(r"\bfollowing (?:recipients?|addresses|users?|screen ?names?)\b.{0,80}?"
+                          r"\b(?:not|undeliverable|failed)\b.{0,200}$", re.I)
+_LOCAL_NAME = re.compile(r"[ \t]+([^\s@:<>]{1,64})[ \t]*$")
+MAX_LOCAL_NAMES = 50
+
+
+def local_names(text):
+    """The bare local names (no domain) an old provider's notice lists as failed, in order."""
+    names, listing = [], False
+    for line in text.splitlines()[:500]:
+        label = _LOCAL_LABEL.match(line)
+        if label:
+            names.append(label.group(1).lower())
+            continue
+        name = _LOCAL_NAME.match(line) if listing else None
+        if name:
+            names.append(name.group(1).lower())
+        else:
+            listing = _LOCAL_INTRO.search(line) is not None
+    return list(dict.fromkeys(names))[:MAX_LOCAL_NAMES]

@@ -248,6 +248,10 @@ def meaning(text):
     return None
 
 
+# The enhanced status code (RFC 3463) each meaning is the failure of, for a notice that gives none.
+STATUS_OF_MEANING = {"userunknown": "5.1.1", "mailboxfull": "5.2.2", "mesgtoobig": "5.3.4", "hostunknown": "5.1.2"}
+
+
 def is_sender_label(label):
     """A localised label of the sender's header field (`Von:`, `Expéditeur :`, `差出人：`)."""
     return label.strip().lower() in SENDER_LABELS

@@ -191,3 +191,37 @@ class WordingsTests(unittest.TestCase):
                 for phrase in phrases:
                     with self.subTest(language=language, phrase=phrase):
                         self.assertEqual(phrase, phrase.lower())
+
+
+RETURNED_ONLY = """\
+From: Mail System <system@mail.example.de>
+To: alice@example.net
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="z"
+
+--z
+Content-Type: text/plain; charset=utf-8
+
+{text}
+
+--z
+Content-Type: message/rfc822
+
+From: alice@example.net
+To: Bob <bob@example.de>
+Subject: Hallo
+
+Hallo Bob
+--z--
+"""
+
+
+class ReturnedMessageOnlyTests(unittest.TestCase):
+    def test_a_notice_naming_no_one_takes_the_returned_messages_addressee(self):
+        text = RETURNED_ONLY.format(subject="Unzustellbar: Hallo", text="Ihre Nachricht konnte nicht zugestellt werden.")
+        self.assertEqual([(f.recipient, f.action) for f in parse(text).findings], [("bob@example.de", "failed")])
+
+    def test_a_forwarded_letter_is_still_no_bounce(self):
+        with self.assertRaises(BounceError):
+            parse(RETURNED_ONLY.format(subject="Fwd: Hallo", text="Schau mal."))

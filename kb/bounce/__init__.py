@@ -101,7 +101,9 @@ def _read(text, codec, outermost=True):
             return forwarded
         if formats.is_auto_reply(headers):
             return Report("auto-reply", [], text)
-        raise BounceError(_NOT_A_BOUNCE)
+        findings = combine.returned_recipient(message, reading.texts)
+        if not findings:
+            raise BounceError(_NOT_A_BOUNCE)
     if reading.reported:
         kind = "amazon-ses" if reading.ses_kind else "dsn"
     else:

@@ -122,6 +122,14 @@ def _action_of_code(finding):
     return {"5": "failed", "4": "delayed"}.get(code[:1])
 
 
+def returned_recipient(message, texts):
+    """A notice that says a delivery failed and names no one: the returned message's one
+    addressee (old Lotus Notes and localised notices quote only the message they returned)."""
+    if not message.returned or not formats.looks_like_bounce(message.headers, texts):
+        return []
+    return with_fallback_recipient([Finding(None, None, None, None, None)], message)
+
+
 def with_fallback_recipient(findings, message):
     """A notice that never names the recipient: the returned message's To: field names it."""
     if len(findings) != 1 or findings[0].recipient:

@@ -136,6 +136,12 @@ class ExchangeLocalisedTests(unittest.TestCase):
                 self.assertEqual([(f.recipient, f.action, f.reply_code, f.status) for f in report.findings],
                                  [("bob@example.org", "failed", "550", "5.1.1")])
 
+    def test_the_diagnostic_is_the_quoted_reply_without_the_words_around_it(self):
+        subject, heading, explanation, diagnostic, reply = EXCHANGE_NDRS["de"]
+        finding = parse(EXCHANGE.format(sender=EXCHANGE_SENDER, subject=subject, heading=heading,
+                                        explanation=explanation, diagnostic=diagnostic, reply=reply)).findings[0]
+        self.assertEqual(finding.diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found")
+
     def test_a_localised_subject_alone_makes_a_listing_a_bounce(self):
         for language, (subject, heading, *_) in EXCHANGE_NDRS.items():
             with self.subTest(language=language):

@@ -181,6 +181,10 @@ class ProviderNoticeTests(unittest.TestCase):
             parse(text.encode("utf-8"))
 
 
+TABLES = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wordings.TOO_LARGE,
+          wordings.HOST_UNKNOWN, wordings.DELAYED, wordings.AUTO_REPLY)
+
+
 class WordingsTests(unittest.TestCase):
     def test_each_meaning_is_told_apart(self):
         self.assertEqual(wordings.meaning("Benutzer unbekannt"), "userunknown")
@@ -189,10 +193,14 @@ class WordingsTests(unittest.TestCase):
         self.assertEqual(wordings.meaning("Домен не существует"), "hostunknown")
         self.assertIsNone(wordings.meaning("Guten Tag, wie geht es?"))
 
+    def test_no_phrase_is_listed_twice_in_a_language(self):
+        for table in TABLES:
+            for language, phrases in table.items():
+                with self.subTest(language=language):
+                    self.assertEqual(len(set(phrases)), len(phrases))
+
     def test_every_phrase_is_lowercase_so_that_it_can_match(self):
-        tables = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wordings.TOO_LARGE,
-                  wordings.HOST_UNKNOWN, wordings.DELAYED)
-        for table in tables:
+        for table in TABLES:
             for language, phrases in table.items():
                 for phrase in phrases:
                     with self.subTest(language=language, phrase=phrase):

@@ -163,6 +163,7 @@ class ProviderNoticeTests(unittest.TestCase):
             with self.subTest(provider=name):
                 finding = parse(_notice(subject, body, charset, encoding)).findings[0]
                 self.assertEqual(wordings.meaning(finding.diagnostic or ""), reason, finding.diagnostic)
+                self.assertEqual(finding.reason, reason, finding.diagnostic)
 
     def test_a_localised_sender_label_names_no_recipient(self):
         text = ("From: system@mail.example\nTo: alice@example.net\nSubject: Unzustellbar\n\n"

@@ -117,11 +117,7 @@ def _not_a_bounce(headers, reading):
     no RFC 3464 report, and no reply or status code in its text."""
     if reading.reported or any(f.reply_code or f.status for f in reading.noted):
         return None
-    if formats.is_challenge(headers, reading.texts):
-        return "challenge-response"
-    if formats.is_content_notice(headers, reading.texts):
-        return "content-notice"
-    return None
+    return formats.challenge_or_content_notice(headers, reading.texts)
 
 
 def _read_mailbox(text, codec, messages):

@@ -98,12 +98,12 @@ def with_local_names(findings, message, texts):
 
     They are users of the system that sent the notice: the domain of its From: address.
     """
-    if any(f.recipient for f in findings) or not formats.looks_like_bounce(message.headers, texts):
+    if any(f.recipient for f in findings):
         return findings
     senders = ADDRESS.findall(message.headers.get("from", ""))
     domain = clean(senders[0]).rpartition("@")[2] if senders else ""
     names = [name for text in texts for name in local_names(text)] if domain else []
-    if not names:
+    if not names or not formats.looks_like_bounce(message.headers, texts):
         return findings
     template = findings[0] if len(findings) == 1 else Finding(None, None, None, None, None)
     return [replace(template, recipient=f"{name}@{domain}") for name in names]

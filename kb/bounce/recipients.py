@@ -85,14 +85,15 @@ def _in_failure_sentence(line):
     """The one address of a sentence that says, in any language of wordings.py, that delivery to it failed:
     `Ihre Nachricht an user@example.de konnte nicht zugestellt werden.`, `您发送给 user@example.cn
     的邮件无法送达。` (wordings.py)."""
-    if _NOT_A_SENTENCE.match(line):
+    # The cheap tests first: most lines with an address are no failure sentence.
+    if line.count("@") != 1 or _NOT_A_SENTENCE.match(line) or not wordings.says_failure(line):
         return None
-    addresses = list(ADDRESS.finditer(line))
-    if len(addresses) != 1 or find_reply(line) is not None or not wordings.says_failure(line):
+    address = ADDRESS.search(line)
+    if address is None or find_reply(line) is not None:
         return None
-    if _SENT_FROM.search(line, 0, addresses[0].start()):
+    if _SENT_FROM.search(line, 0, address.start()):
         return None  # `a message from alice@example.net could not be delivered`: the sender
-    return clean(addresses[0].group(0))
+    return clean(address.group(0))
 
 
 def names_recipient(label):
@@ -152,12 +153,17 @@ _LOCAL_INTRO = re.compile(r"\bfollowing (?:recipients?|addresses|users?|screen ?
                           r"\b(?:not|undeliverable|failed)\b.{0,200}$", re.I)
 _LOCAL_NAME = re.compile(r"[ \t]+([^\s@:<>]{1,64})[ \t]*$")
 MAX_LOCAL_NAMES = 50
+_LOCAL_SCAN_LIMIT = 16384  # such a notice lists its names at its top
 
 
 def local_names(text):
     """The bare local names (no domain) an old provider's notice lists as failed, in order."""
+    head = text[:_LOCAL_SCAN_LIMIT]
+    lowered = head.lower()
+    if "not found:" not in lowered and "following" not in lowered:
+        return []  # neither shape: no line needs reading
     names, listing = [], False
-    for line in text.splitlines()[:500]:
+    for line in head.splitlines():
         label = _LOCAL_LABEL.match(line)
         if label:
             names.append(label.group(1).lower())

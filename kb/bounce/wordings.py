@@ -207,9 +207,11 @@ class _Phrases:
 
     def found_in(self, text):
         lowered = text.lower()
-        keys = {word.lstrip(_PUNCTUATION)[:self.KEY] for word in lowered.split()}
-        if any(phrase in lowered for key in keys & self.by_key.keys() for phrase in self.by_key[key]):
-            return True
+        by_key = self.by_key
+        for word in lowered.split():
+            for phrase in by_key.get(word.lstrip(_PUNCTUATION)[:self.KEY], ()):
+                if phrase in lowered:
+                    return True
         return not text.isascii() and any(phrase in lowered for phrase in self.others)
 
 

@@ -56,7 +56,7 @@ class Gated:
     __slots__ = ("pattern", "words")
     # The last text lowered and its lower-case form, one tuple so that threads never see half an
     # update: the scanners try several gated patterns on each line in turn, and lowering it once
-    # makes the whole parse of the corpus ~5% faster (bench/bench_parse.py).
+    # saves 2.5% of a parse of the corpus (797 to 777 million instructions, counted with callgrind).
     _last = ("", "")
 
     def __init__(self, pattern, *words):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kb import providers, registry
-from kb.bounce import esp
+from kb.bounce import esp, wordings
 from kb.words import tokens
 from kb.models import Code, ExampleReply, Provider
 
@@ -141,6 +141,8 @@ class Matcher:
         if not diagnostic:
             match.why = "The bounce carries no reply code, no status code and no diagnostic text to go on."
             return
+        if self._match_by_wording(match):
+            return
         score, found, item = self._most_similar(" ".join(words(diagnostic)))
         if found is None or score < MIN_TEXT_SIMILARITY:
             match.why = "The bounce carries no code, and its words are not close enough to any entry we have."
@@ -158,6 +160,20 @@ class Matcher:
                 f"The bounce carries no code; its text is most like the title of {found.code} "
                 f"(similarity {match.similarity:.2f})."
             )
+
+
+    def _match_by_wording(self, match):
+        """A notice in another language (or an old wording) that names its failure in words:
+        "Postfach voll", "ユーザが存在しません" (kb/bounce/wordings.py). Our examples are mostly
+        English, so the words' meaning goes first."""
+        meaning = wordings.meaning(match.finding.diagnostic)
+        entry = self._entry(wordings.STATUS_OF_MEANING[meaning]) if meaning else None
+        if entry is None:
+            return False
+        match.entry = entry
+        match.why = (f"The bounce carries no code; its words say what {entry.code} means "
+                        f"({entry.title.lower()}), in the notice's own language.")
+        return True
 
 
 def _candidate_codes(finding):

@@ -101,6 +101,12 @@ class AnalyzePageTests(AnalyzeSetup):
         response = self.client.post(reverse("analyze"), {"text": ORDINARY})
         self.assertContains(response, "not a bounce", status_code=400)
 
+    def test_a_challenge_response_request_is_explained_as_no_bounce(self):
+        text = ("From: Bob via Boxbe <notification@boxbe.example>\nTo: a@example.com\nSubject: Request to join "
+                "Bob's Guest List\n\nYour message to bob@example.org was waitlisted.\n")
+        response = self.client.post(reverse("analyze"), {"text": text})
+        self.assertContains(response, "challenge-response request, not a bounce")
+
     def test_it_rejects_an_oversize_paste_with_413(self):
         response = self.client.post(reverse("analyze"), {"text": "x" * (1024 * 1024 + 1)})
         self.assertContains(response, "larger than 1 MB", status_code=413)

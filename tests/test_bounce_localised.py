@@ -136,6 +136,12 @@ class ExchangeLocalisedTests(unittest.TestCase):
                 self.assertEqual([(f.recipient, f.action, f.reply_code, f.status) for f in report.findings],
                                  [("bob@example.org", "failed", "550", "5.1.1")])
 
+    def test_the_diagnostic_is_the_quoted_reply_without_the_words_around_it(self):
+        subject, heading, explanation, diagnostic, reply = EXCHANGE_NDRS["de"]
+        finding = parse(EXCHANGE.format(sender=EXCHANGE_SENDER, subject=subject, heading=heading,
+                                        explanation=explanation, diagnostic=diagnostic, reply=reply)).findings[0]
+        self.assertEqual(finding.diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found")
+
     def test_a_localised_subject_alone_makes_a_listing_a_bounce(self):
         for language, (subject, heading, *_) in EXCHANGE_NDRS.items():
             with self.subTest(language=language):
@@ -157,6 +163,7 @@ class ProviderNoticeTests(unittest.TestCase):
             with self.subTest(provider=name):
                 finding = parse(_notice(subject, body, charset, encoding)).findings[0]
                 self.assertEqual(wordings.meaning(finding.diagnostic or ""), reason, finding.diagnostic)
+                self.assertEqual(finding.reason, reason, finding.diagnostic)
 
     def test_a_localised_sender_label_names_no_recipient(self):
         text = ("From: system@mail.example\nTo: alice@example.net\nSubject: Unzustellbar\n\n"
@@ -175,6 +182,10 @@ class ProviderNoticeTests(unittest.TestCase):
             parse(text.encode("utf-8"))
 
 
+TABLES = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wordings.TOO_LARGE,
+          wordings.HOST_UNKNOWN, wordings.DELAYED, wordings.AUTO_REPLY)
+
+
 class WordingsTests(unittest.TestCase):
     def test_each_meaning_is_told_apart(self):
         self.assertEqual(wordings.meaning("Benutzer unbekannt"), "userunknown")
@@ -183,11 +194,49 @@ class WordingsTests(unittest.TestCase):
         self.assertEqual(wordings.meaning("Домен не существует"), "hostunknown")
         self.assertIsNone(wordings.meaning("Guten Tag, wie geht es?"))
 
+    def test_no_phrase_is_listed_twice_in_a_language(self):
+        for table in TABLES:
+            for language, phrases in table.items():
+                with self.subTest(language=language):
+                    self.assertEqual(len(set(phrases)), len(phrases))
+
     def test_every_phrase_is_lowercase_so_that_it_can_match(self):
-        tables = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wordings.TOO_LARGE,
-                  wordings.HOST_UNKNOWN, wordings.DELAYED)
-        for table in tables:
+        for table in TABLES:
             for language, phrases in table.items():
                 for phrase in phrases:
                     with self.subTest(language=language, phrase=phrase):
                         self.assertEqual(phrase, phrase.lower())
+
+
+RETURNED_ONLY = """\
+From: Mail System <system@mail.example.de>
+To: alice@example.net
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="z"
+
+--z
+Content-Type: text/plain; charset=utf-8
+
+{text}
+
+--z
+Content-Type: message/rfc822
+
+From: alice@example.net
+To: Bob <bob@example.de>
+Subject: Hallo
+
+Hallo Bob
+--z--
+"""
+
+
+class ReturnedMessageOnlyTests(unittest.TestCase):
+    def test_a_notice_naming_no_one_takes_the_returned_messages_addressee(self):
+        text = RETURNED_ONLY.format(subject="Unzustellbar: Hallo", text="Ihre Nachricht konnte nicht zugestellt werden.")
+        self.assertEqual([(f.recipient, f.action) for f in parse(text).findings], [("bob@example.de", "failed")])
+
+    def test_a_forwarded_letter_is_still_no_bounce(self):
+        with self.assertRaises(BounceError):
+            parse(RETURNED_ONLY.format(subject="Fwd: Hallo", text="Schau mal."))

@@ -60,3 +60,54 @@ class ForwardedBounceTests(unittest.TestCase):
         attached = b"From: carol@example.org\nTo: bob@example.net\nSubject: notes\n\n550 5.1.1 is the code we saw\n"
         with self.assertRaises(BounceError):
             parse(forwarded(attached))
+
+
+# CONSTRUCTED notices, in the wording of each kind of system (Boxbe's guest list, a TMDA-style
+# confirmation request, amavis's virus alert to the sender, localised out-of-office subjects).
+NOT_BOUNCES = {
+    "challenge-response": [
+        "From: Bob via Boxbe <notification@boxbe.example>\nTo: alice@example.net\nSubject: Request to join Bob's "
+        "Guest List (Re: hello)\n\nYour message to bob@example.org was waitlisted. Please add yourself to my "
+        "Guest List so your messages will be delivered to my Inbox.\n",
+        "From: bob-confirm@example.org\nTo: alice@example.net\nSubject: Please confirm your message\n\n"
+        "Your message to bob@example.org has been held. Reply to confirm that you are a real sender; "
+        "otherwise it could not be delivered.\n",
+    ],
+    "content-notice": [
+        "From: MAILER-DAEMON@mx.example.org\nTo: alice@example.net\nSubject: VIRUS (Eicar-Test-Signature) IN MAIL "
+        "FROM YOU\n\nOur content checker found\n    virus: Eicar-Test-Signature\nin an email from probably "
+        "faked sender:\n    <alice@example.net>\nto:\n    <bob@example.org>\n",
+        "From: postmaster@example.org\nTo: alice@example.net\nSubject: Virus found in message sent by you\n\n"
+        "The message you sent to bob@example.org contained a virus and was not delivered.\n"
+        "It was probably sent by a virus using a forged sender address.\n",
+    ],
+    "auto-reply": [
+        "From: Bob <bob@example.org>\nTo: alice@example.net\nSubject: Réponse automatique : hello\n\n"
+        "Je suis absent du bureau. Pour toute urgence, contactez carol@example.org.\n",
+        "From: Bob <bob@example.org>\nTo: alice@example.net\nSubject: =?UTF-8?B?6Ieq5YuV5b+c562U?=\n\n"
+        "carol@example.org\n",
+    ],
+}
+
+
+class OtherNotBounceTests(unittest.TestCase):
+    def test_each_gives_its_own_kind_and_no_failed_recipient(self):
+        for kind, texts in NOT_BOUNCES.items():
+            for text in texts:
+                with self.subTest(kind=kind, text=text[:60]):
+                    result = parse(text)
+                    self.assertEqual((result.kind, result.findings), (kind, []))
+
+    def test_a_server_that_refused_a_virus_with_a_reply_is_a_bounce(self):
+        text = ("From: MAILER-DAEMON@mx.example.net\nTo: alice@example.net\nSubject: Undelivered Mail: virus found\n\n"
+                "<bob@example.org>: host mx.example.org[192.0.2.1] said: 554 5.7.1 Virus found: the message was "
+                "probably sent by a virus using a forged sender address\n")
+        result = parse(text)
+        self.assertEqual([(f.recipient, f.reply_code, f.status) for f in result.findings],
+                         [("bob@example.org", "554", "5.7.1")])
+
+    def test_a_delay_warning_is_delayed_never_failed(self):
+        text = ("From: postmaster@example.com\nTo: alice@example.net\nSubject: Delivery Status Notification (Delay)\n\n"
+                "THIS IS A WARNING MESSAGE ONLY.\n\nDelivery to the following recipients has been delayed.\n\n"
+                "       bob@example.org\n")
+        self.assertEqual([(f.recipient, f.action) for f in parse(text).findings], [("bob@example.org", "delayed")])

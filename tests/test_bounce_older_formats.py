@@ -3,7 +3,7 @@
 Every notice here is CONSTRUCTED, with example.org addresses, from the fixed wording of the
 software that writes it (Exim 3's and sendmail 8's templates, qmail's QSBMF and the intros its
 forks use, Lotus Notes / Domino, Novell GroupWise, Microsoft SMTPSVC and Exchange 5.5, old
-Yahoo and T-Online notices, as Mailman's and Sisimai's bounce detectors document them); the
+Yahoo, AOL, CompuServe and T-Online notices, as Mailman's and Sisimai's bounce detectors document them); the
 senders are neutral (`postmaster@`, a system name) so that the structure, not the sender,
 makes them bounces.
 """
@@ -121,6 +121,15 @@ Sorry your message to bob@example.org cannot be delivered. This account has been
  <bob@example.de> ... unknown user
 |------------------------- Message text follows: ------------------------|
 """, [("bob@example.de", None, None)]),
+    "aol screen names": ("Mail Delivery Subsystem <MAILER-DAEMON@aol.example>", "Undeliverable: hello", """\
+Your mail to the following recipients could not be delivered because they are not accepting mail from alice@example.net:
+	screenname
+""", [("screenname@aol.example", None, None)]),
+    "compuserve user ids": ("CompuServe Postmaster <postmaster@compuserve.example>", "Undeliverable Message", """\
+Receiver not found: 70000.1234
+
+Your message could not be delivered as addressed.
+""", [("70000.1234@compuserve.example", None, None)]),
     "a sentence that names the address": ("system@example.net", "Mail System Error - Returned Mail", """\
 Your message has encountered delivery problems addressed to bob@example.org
 """, [("bob@example.org", None, None)]),
@@ -262,3 +271,30 @@ class ForwardedBouncesTests(unittest.TestCase):
         for finding in report.findings:
             start, end = finding.span
             self.assertIn(finding.recipient.split("@")[0], report.text[start - 200:end].lower())
+
+
+# CONSTRUCTED from the start lines that Mailman's detectors (flufl.bounce simplematch, smtp32,
+# netscape) document for 1990s-2000s servers: each names the failed address its own way.
+LISTING_SHAPES = {
+    "after a label with an apostrophe": "User's mailbox is full: <bob@example.org>\nUnable to deliver mail.\n",
+    "quoted in a sentence": "The message addressed to 'bob@example.org' could not be delivered.\n",
+    "after MDaemon's > marks": ("The following addresses did NOT receive a copy of your message:\n\n"
+                                ">    bob@example.org\n\n--- Session Transcript ---\n"),
+    "after an SMTP32 label": "Delivery failed 1 attempts: bob@example.org\n\nOriginal message follows.\n",
+    "after an LSMTP field": "--> Error description:\nError-for:  bob@example.org\nError-Text: No such user\n",
+    "in Netscape's list, the contact left out": (
+        "This Message was undeliverable due to the following reason:\n\nThe user(s) account is temporarily "
+        "over quota.\n\n<bob@example.org>\n\nPlease reply to <postmaster@example.net>\nif you feel this "
+        "message to be in error.\n"),
+    "with its reason in parentheses": ("Message not delivered to the following addresses:\n"
+                                       "   bob@example.org (User unknown)\n"),
+}
+
+
+class ListingShapeTests(unittest.TestCase):
+    def test_each_shape_names_the_failed_address_alone(self):
+        for shape, body in LISTING_SHAPES.items():
+            with self.subTest(shape=shape):
+                text = HEAD.format(sender="Mail System <system@mail.example.net>", subject="Undeliverable mail",
+                                   extra="") + body
+                self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org"])

@@ -63,6 +63,13 @@ class MatchingTests(TestCase):
         self.assertEqual(match.example.provider.slug, "qmail")
         self.assertIn("no code", match.why)
 
+    def test_a_localised_notice_without_codes_is_matched_by_what_its_words_mean(self):
+        for diagnostic in ("Postfach voll", "Boîte aux lettres pleine", "邮箱已满"):
+            with self.subTest(diagnostic=diagnostic):
+                match = Matcher().match(finding(diagnostic=diagnostic))
+                self.assertEqual(match.entry, self.e522)
+                self.assertIn("own language", match.why)
+
     def test_words_match_entry_titles_too(self):
         match = Matcher().match(finding(None, None, "The recipient's mailbox is full"))
         self.assertEqual(match.entry, self.e522)

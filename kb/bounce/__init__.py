@@ -14,9 +14,12 @@ transcript, MTA log lines or a bare reply line, and returns a `Report`:
     - `"log"`: MTA log lines (Postfix, sendmail: `to=<...>, ..., dsn=5.1.1, status=bounced (...)`);
     - `"reply"`: a bare reply line or multi-line reply;
     - `"text"`: a bounce notice in a wording not recognised, read by its shape;
-    - `"feedback"` (an ARF report, RFC 5965), `"read-receipt"` (an MDN, RFC 8098) and
-      `"auto-reply"` (RFC 3834, vacation notices): not bounces, so their `findings` are
-      always empty.
+    - `"feedback"` (an ARF report, RFC 5965), `"read-receipt"` (an MDN, RFC 8098),
+      `"auto-reply"` (RFC 3834, vacation notices, also those that only say so in a subject, in
+      any language of wordings.py), `"challenge-response"` (Boxbe and the like: the message
+      waits for its sender to confirm) and `"content-notice"` (a virus or spam notice sent to
+      a sender who was probably forged): not bounces, so their `findings` are always empty.
+      A delay warning is a bounce whose findings have `action` "delayed".
     - `"esp:<name>"` (`"esp:sendgrid"`, `"esp:amazon-ses"`...): an ESP's webhook event posted as
       JSON, read by field name (see esp/);
 - `findings`: one `Finding` per recipient (see findings.Finding);
@@ -83,24 +86,38 @@ def _read(text, codec, outermost=True):
     reading = _read_parts(message, text)
     if reading.ses_kind == "complaint":
         return Report("feedback", [], text)
+    not_a_bounce = _not_a_bounce(headers, reading)
+    if not_a_bounce:
+        return Report(not_a_bounce, [], text)
     if reading.reported:
         findings = combine.merge(reading.reported, reading.noted)
     else:
         findings = combine.keep_text_findings(reading.noted, message, reading.texts)
         findings = combine.with_failed_recipients(findings, headers)
+        findings = combine.with_local_names(findings, message, reading.texts)
     if not findings:
         forwarded = _forwarded_bounce(message, text, codec) if outermost else None
         if forwarded is not None:
             return forwarded
         if formats.is_auto_reply(headers):
             return Report("auto-reply", [], text)
-        raise BounceError(_NOT_A_BOUNCE)
+        findings = combine.returned_recipient(message, reading.texts)
+        if not findings:
+            raise BounceError(_NOT_A_BOUNCE)
     if reading.reported:
         kind = "amazon-ses" if reading.ses_kind else "dsn"
     else:
         kind = _text_kind(message, reading.texts)
         findings = combine.with_actions(findings, kind, message, reading.texts)
     return Report(kind, combine.with_fallback_recipient(findings, message), text)
+
+
+def _not_a_bounce(headers, reading):
+    """"challenge-response" or "content-notice" for a message that reports no delivery at all:
+    no RFC 3464 report, and no reply or status code in its text."""
+    if reading.reported or any(f.reply_code or f.status for f in reading.noted):
+        return None
+    return formats.challenge_or_content_notice(headers, reading.texts)
 
 
 def _read_mailbox(text, codec, messages):

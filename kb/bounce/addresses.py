@@ -16,6 +16,6 @@ _PROXY_TYPE = re.compile(r"(?:smtp|rfc-?822)=", re.I)
 
 
 def clean(address):
-    """Lowercase, without the full stop that ends a sentence or an Exchange proxy type."""
-    address = address.lower().rstrip(".-")
+    """Lowercase, without the full stop that ends a sentence, quotes around it or an Exchange proxy type."""
+    address = address.lower().strip("'").rstrip(".-")  # `addressed to 'user@example.org'`
     return address[_PROXY_TYPE.match(address).end():] if "=" in address and _PROXY_TYPE.match(address) else address

@@ -7,6 +7,7 @@ from .addresses import ADDRESS, clean
 from .findings import Finding
 from .freetext import command_in
 from .mime import returned_headers
+from .recipients import local_names
 from .replies import is_generic
 
 
@@ -92,6 +93,22 @@ def with_failed_recipients(findings, headers):
     return findings
 
 
+def with_local_names(findings, message, texts):
+    """Names listed without a domain (AOL, CompuServe), when nothing else names a recipient.
+
+    They are users of the system that sent the notice: the domain of its From: address.
+    """
+    if any(f.recipient for f in findings):
+        return findings
+    senders = ADDRESS.findall(message.headers.get("from", ""))
+    domain = clean(senders[0]).rpartition("@")[2] if senders else ""
+    names = [name for text in texts for name in local_names(text)] if domain else []
+    if not names or not formats.looks_like_bounce(message.headers, texts):
+        return findings
+    template = findings[0] if len(findings) == 1 else Finding(None, None, None, None, None)
+    return [replace(template, recipient=f"{name}@{domain}") for name in names]
+
+
 def with_actions(findings, kind, message, texts):
     """Plain-text bounces have no Action field: a notice is a failure unless it warns of a delay."""
     if kind in ("reply", "transcript", "log"):
@@ -103,6 +120,14 @@ def with_actions(findings, kind, message, texts):
 def _action_of_code(finding):
     code = finding.reply_code or finding.status or ""
     return {"5": "failed", "4": "delayed"}.get(code[:1])
+
+
+def returned_recipient(message, texts):
+    """A notice that says a delivery failed and names no one: the returned message's one
+    addressee (old Lotus Notes and localised notices quote only the message they returned)."""
+    if not message.returned or not formats.looks_like_bounce(message.headers, texts):
+        return []
+    return with_fallback_recipient([Finding(None, None, None, None, None)], message)
 
 
 def with_fallback_recipient(findings, message):

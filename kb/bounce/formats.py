@@ -54,6 +54,20 @@ _COMPLAINT_SUBJECTS = re.compile(r"\s*(?:complaint about message|abuse report)",
 _AUTO_REPLY_SUBJECTS = re.compile(
     r"\b(?:auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office|vacation|abwesen)", re.I)
 _REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([\w-]+)", re.I)
+# Challenge-response systems (Boxbe, SpamArrest, TMDA, Mailinblack...) hold a message until its
+# sender proves to be a person: the message is waiting, not refused.
+_CHALLENGE_SENDERS = re.compile(r"boxbe|spamarrest|mailinblack|-confirm[+@-]|\bconfirm@|challenge", re.I)
+# The patterns below run on lower-cased text: without re.I a pattern starts with a literal that
+# the engine skips ahead to (the checks cost a third of what they did with re.I on the corpus).
+_CHALLENGE_WORDS = re.compile(
+    r"guest list|confirm (?:your|that you|you are)|verify (?:your|that you|you are)|prove you are|"
+    r"(?:was|been|is) (?:waitlisted|held|quarantined pending)|sender verification|approved senders")
+# A virus or spam notice about a message that probably never came from its sender (a forged
+# From:): amavis's "VIRUS (...) IN MAIL FROM YOU", "probably faked sender", "claiming to be from you".
+_CONTENT_SUBJECTS = re.compile(r"\b(?:virus|infected|malware|worm|spam|banned|quarantined?)\b")
+_CONTENT_WORDS = re.compile(
+    r"(?:faked|forged|spoofed) (?:sender|address|from)|claiming to (?:be|come) from|sent by a virus"
+    r"|our content checker|virus (?:alert|found|detected)|contained a virus|identified as spam|was quarantined")
 
 
 def report_type(message):
@@ -86,7 +100,42 @@ def is_auto_reply(headers):
         return True
     if headers.get("x-autoreply") or headers.get("x-autorespond"):
         return True
-    return bool(_AUTO_REPLY_SUBJECTS.search(headers.get("subject", "")))
+    subject = headers.get("subject", "")
+    return bool(_AUTO_REPLY_SUBJECTS.search(subject)) or wordings.says_auto_reply(subject)
+
+
+def challenge_or_content_notice(headers, texts):
+    """"challenge-response" for a challenge-response system asking the sender to confirm (the
+    message waits, no delivery failed); "content-notice" for a virus or spam notice sent to the
+    (probably forged) sender; else None.
+
+    Asked only of a notice that gives no reply or status code: a server that refused a
+    message for its content answered with a reply, and that is a bounce.
+    """
+    heads = _heads(headers, texts)
+    if _CHALLENGE_SENDERS.search(headers.get("from", "")) or _found(_CHALLENGE_WORDS, _CHALLENGE_KEYS, heads):
+        return "challenge-response"
+    if _found(_CONTENT_SUBJECTS, _CONTENT_KEYS, heads) and _found(_CONTENT_WORDS, _CONTENT_KEYS, heads):
+        return "content-notice"
+    return None
+
+
+# Substrings every match of the patterns above holds: a substring test skips most texts at
+# once, where an alternation without a common prefix is tried at every position (the checks
+# cost 34 million instructions a pass over the corpus without these keys and 12 million with
+# them, counted with callgrind).
+_CHALLENGE_KEYS = ("guest list", "confirm", "verif", "prove", "waitlist", "held", "quarantined", "approved")
+_CONTENT_KEYS = ("virus", "infected", "malware", "worm", "spam", "banned", "quarantin", "faked", "forged",
+                 "spoofed", "claiming", "content checker")
+
+
+def _found(pattern, keys, heads):
+    return any(any(key in head for key in keys) and pattern.search(head) for head in heads)
+
+
+def _heads(headers, texts):
+    """The subject and the first lines of each text, lower-cased."""
+    return [headers.get("subject", "").lower()] + [text[:_LOCALISED_SCAN_LIMIT].lower() for text in texts]
 
 
 def looks_like_bounce(headers, texts):

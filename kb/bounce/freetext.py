@@ -344,6 +344,9 @@ def finding_of(draft, spans):
         last_line = last_line.rstrip()
         if draft.closer and last_line.endswith(draft.closer):
             last_line = last_line[:-len(draft.closer)].rstrip()
+        elif draft.closer in ("'", '"') and draft.closer in last_line:
+            # A localised wrapper goes on after the quote: `Remoteserver hat '550 ...' zurückgegeben`.
+            last_line = last_line[:last_line.rindex(draft.closer)].rstrip()
         joined = " ".join([line for _, line in lines[:-1]] + [last_line])
         reply_code, status, diagnostic = parse_diagnostic(joined)
         span = (lines[0][0], last_offset + len(last_line)) if spans else None

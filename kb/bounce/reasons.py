@@ -8,6 +8,8 @@ does, and the basic reply code (RFC 5321 §4.2.3) last. Pure Python, no Django.
 """
 import re
 
+from . import wordings
+
 # The vocabulary, each name with what it means. The order is the order of the documentation.
 REASONS = {
     "userunknown": "The recipient's mailbox does not exist at that domain.",
@@ -261,7 +263,8 @@ def reason_of_text(diagnostic):
     for reason, pattern in _PHRASE_RES:
         if pattern.search(diagnostic):
             return reason
-    return None
+    # A localised notice: "Postfach voll", "ユーザが存在しません" (wordings.py).
+    return wordings.meaning(diagnostic)
 
 
 def _reason_of_status_detail(detail):

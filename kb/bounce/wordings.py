@@ -47,12 +47,14 @@ UNDELIVERED = {
            "ei õnnestunud kohale toimetada"),
     "ru": ("недоставленное сообщение", "не было доставлено", "не удалось доставить", "не доставлено",
            "невозможно доставить", "доставка не удалась", "не может быть доставлено",
-           "не удалось доставить сообщение", "письмо не доставлено", "сообщение не доставлено"),
+           "не удалось доставить сообщение", "письмо не доставлено", "сообщение не доставлено",
+           "доставить не удалось"),
     "ja": ("配信不能", "配信できませんでした", "配信に失敗", "送信できませんでした", "届きませんでした",
            "配送できません", "配信エラー", "送信失敗", "不達", "配信されませんでした", "お届けできませんでした",
-           "エラーメール", "返送されました"),
+           "エラーメール", "返送されました", "送信に失敗", "配送に失敗", "配信できません", "配達できません"),
     "zh": ("退信", "无法送达", "无法投递", "投递失败", "发送失败", "未能传递", "未能送达", "邮件被退回",
-           "無法傳遞", "傳遞失敗", "無法送達", "未送达", "邮件未能发送", "郵件無法"),
+           "無法傳遞", "傳遞失敗", "無法送達", "未送达", "邮件未能发送", "郵件無法", "无法发送", "没有发送成功",
+           "发送不成功", "無法寄達"),
 }
 
 # "user unknown", "no such mailbox"
@@ -146,6 +148,21 @@ DELAYED = {
     "zh": ("延迟投递", "延迟发送", "延迟送达"),
 }
 
+# The subjects of out-of-office and automatic replies that carry no RFC 3834 header field.
+AUTO_REPLY = {
+    "de": ("abwesenheit", "automatische antwort", "nicht im büro"),
+    "fr": ("réponse automatique", "absence du bureau", "absent du bureau", "message d'absence"),
+    "es": ("respuesta automática", "fuera de la oficina", "ausente"),
+    "it": ("risposta automatica", "fuori sede", "fuori ufficio", "assente"),
+    "pt": ("resposta automática", "fora do escritório", "ausência"),
+    "nl": ("automatisch antwoord", "afwezig", "niet op kantoor"),
+    "pl": ("autoodpowiedź", "automatyczna odpowiedź", "nieobecność", "poza biurem"),
+    "sv": ("automatiskt svar", "frånvaro", "inte på kontoret"),
+    "ru": ("автоответ", "автоматический ответ", "нет на месте", "в отпуске"),
+    "ja": ("自動応答", "自動返信", "不在"),
+    "zh": ("自动回复", "自動回覆", "外出", "休假"),
+}
+
 # Exchange / Microsoft 365's heading "Diagnostic information for administrators:", translated.
 EXCHANGE_HEADINGS = (
     "diagnoseinformationen für administratoren", "informations de diagnostic pour les administrateurs",
@@ -190,9 +207,11 @@ class _Phrases:
 
     def found_in(self, text):
         lowered = text.lower()
-        keys = {word.lstrip(_PUNCTUATION)[:self.KEY] for word in lowered.split()}
-        if any(phrase in lowered for key in keys & self.by_key.keys() for phrase in self.by_key[key]):
-            return True
+        by_key = self.by_key
+        for word in lowered.split():
+            for phrase in by_key.get(word.lstrip(_PUNCTUATION)[:self.KEY], ()):
+                if phrase in lowered:
+                    return True
         return not text.isascii() and any(phrase in lowered for phrase in self.others)
 
 
@@ -200,6 +219,7 @@ _PUNCTUATION = "\"'(<[*-"
 _UNDELIVERED = _Phrases(UNDELIVERED)
 _FAILURES = _Phrases(UNDELIVERED, USER_UNKNOWN, MAILBOX_FULL, TOO_LARGE, HOST_UNKNOWN)
 _DELAYED = _Phrases(DELAYED)
+_AUTO_REPLY = _Phrases(AUTO_REPLY)
 _BY_MEANING = tuple((reason, _Phrases(table)) for reason, table in _MEANINGS)
 
 
@@ -218,6 +238,11 @@ def says_delayed(text):
     return _DELAYED.found_in(text)
 
 
+def says_auto_reply(subject):
+    """A subject, in one of the languages here, of an out-of-office or automatic reply."""
+    return _AUTO_REPLY.found_in(subject)
+
+
 def meaning(text):
     """The Sisimai reason name ("userunknown", "mailboxfull", "mesgtoobig", "hostunknown") that a
     localised failure text states, or None."""
@@ -225,6 +250,10 @@ def meaning(text):
         if phrases.found_in(text):
             return reason
     return None
+
+
+# The enhanced status code (RFC 3463) each meaning is the failure of, for a notice that gives none.
+STATUS_OF_MEANING = {"userunknown": "5.1.1", "mailboxfull": "5.2.2", "mesgtoobig": "5.3.4", "hostunknown": "5.1.2"}
 
 
 def is_sender_label(label):

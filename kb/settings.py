@@ -182,7 +182,8 @@ def envnetworks(name):
 
 
 # The proxies (load balancers) whose X-Forwarded-For is believed; kb/ratelimit.py
-# is the one reader of the client's address. Empty: the peer itself is the client.
+# is the one reader of the client's address (the rate limit's, and the admin's lockout
+# through AXES_CLIENT_IP_CALLABLE). Empty: the peer itself is the client.
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
 
 HTTPS = envbool("HTTPS", not DEBUG)

@@ -6,6 +6,7 @@ insists on HTTPS unless HTTPS=0. `make run` sets what a local server needs.
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,10 +48,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "django.contrib.staticfiles",
     "django_filters",
     "reversion",
     "adminsortable2",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -118,6 +123,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin sign-in that resists guessing (django-axes): after ADMIN_LOGIN_FAILURES wrong
+# passwords for one account, or from one client address, sign-in is refused, the right
+# password too, until ADMIN_LOCKOUT_MINUTES have passed since the last failure. The
+# failures are kept in the database, so every app server sees the same lockout. The
+# client address is kb.ratelimit's (TRUSTED_PROXIES decides whose X-Forwarded-For counts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOCKOUT_MINUTES", "30")))
+# Either one locks: an account guessed at from many addresses, or one address trying many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "kb.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+# Nothing a visitor sends is logged: not the address, not the account name tried.
+AXES_VERBOSE = False
+# Successful sign-ins are not recorded: only the failures the lockout counts.
+AXES_DISABLE_ACCESS_LOG = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
@@ -154,7 +182,8 @@ def envnetworks(name):
 
 
 # The proxies (load balancers) whose X-Forwarded-For is believed; kb/ratelimit.py
-# is the one reader of the client's address. Empty: the peer itself is the client.
+# is the one reader of the client's address (the rate limit's, and the admin's lockout
+# through AXES_CLIENT_IP_CALLABLE). Empty: the peer itself is the client.
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
 
 HTTPS = envbool("HTTPS", not DEBUG)
@@ -204,5 +233,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # 404s for unknown codes are normal traffic, not warnings.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Each failed admin sign-in is a row the admin shows (Axes > Access attempts), not a log line.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -3,6 +3,7 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, OperationalError, connection
@@ -26,6 +27,7 @@ from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, RESULTS_PER_PAGE, CodeF
 from kb.forms import MAX_REQUEST_BYTES, AnalyzeForm
 from kb.cache import STORE_DOWN
 from kb.matching import Matcher, without_entries
+from kb.sitemaps import SITEMAPS
 from kb.models import Category, Code, ExampleReply, Feedback, Provider, entry_url
 
 # Above this, the analyse page shows excerpts around each finding instead of the whole text.
@@ -157,6 +159,17 @@ def _respelled(query, index):
         return None
     respelled = [close.get(word, word) for word in typed]
     return " ".join([*query.typed, *map(str, query.families), *respelled])
+
+
+def sitemap(request):
+    """Every published entry, provider page and main page; kept like any public page (kb/page_cache.py)."""
+    return page_cache.serve(request, "sitemap", lambda: sitemap_views.sitemap(request, SITEMAPS).render())
+
+
+def robots(request):
+    """Crawlers may read every public page; the admin is no page for them."""
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
 def opensearch(request):

@@ -3,7 +3,7 @@ import html
 import re
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from kb.markup import render_markdown
@@ -118,3 +118,52 @@ def _terms_pattern(terms):
     if not alternatives:
         return None
     return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # Rendered output is escaped already; kept as such for every place that shows it.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture name %}…{% endcapture %}: a block's text once, for several tags (the title, og:title)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name: {% capture title %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's own address without its query: what a link to it should be.
+
+    Empty where no request is at hand (the 500 page renders without one)."""
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""
+
+
+# Search engines show about this much of a meta description.
+DESCRIPTION_LENGTH = 155
+
+
+@register.filter
+def plain_description(text):
+    """Markdown as one line of plain text, cut at a word, for a meta description."""
+    plain = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    if len(plain) <= DESCRIPTION_LENGTH:
+        return plain
+    return plain[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+@register.filter
+def in_minutes(delta):
+    """A timedelta in whole minutes, at least one: how long the admin's lockout lasts."""
+    return max(1, round(delta.total_seconds() / 60))

@@ -210,9 +210,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, port):
+def start_gunicorn(env, port, workers=2):
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "kb.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    command = [str(gunicorn), "kb.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

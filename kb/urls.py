@@ -21,6 +21,7 @@ urlpatterns = [
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("api/", views.api_docs, name="api_docs"),
+    path("api/v1/openapi.json", views.openapi_json, name="api_openapi"),
     path("api/v1/codes/", api.code_list, name="api_code_list"),
     path("api/v1/codes/<str:code>/", api.code_detail, name="api_code_detail"),
     path("api/v1/providers/", api.provider_list, name="api_provider_list"),

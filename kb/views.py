@@ -13,13 +13,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape, format_html
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import etag
 
-from kb import codes, exports, feedback, page_cache, ratelimit, registry, search, search_index
+from kb import codes, exports, feedback, openapi, page_cache, ratelimit, registry, search, search_index
 from kb.bounce import advice
 from kb.bounce.reasons import REASONS
 from kb.bounce.summary import GROUPS
@@ -429,6 +431,15 @@ def api_docs(request):
     """The API's reference page, for people: endpoints, parameters, examples, limits and errors."""
     context = {"base": request.build_absolute_uri("/").rstrip("/"), "rate_limit": settings.RATE_LIMIT_ANALYZE}
     return render(request, "kb/api_docs.html", context)
+
+
+@etag(lambda request: page_cache.RELEASE)
+def openapi_json(request):
+    """The API's OpenAPI 3.1 description (kb/openapi.py): it changes with the code only, so it is cached per release."""
+    response = HttpResponse(openapi.document_json(), content_type="application/json")
+    patch_cache_control(response, public=True, max_age=page_cache.MAX_AGE,
+                        stale_while_revalidate=page_cache.STALE_WHILE_REVALIDATE)
+    return response
 
 
 def favicon(request):

@@ -16,7 +16,6 @@ the load average, since the machine may be shared.
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 import urllib.request
@@ -29,7 +28,9 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pages import ENTRY_CODES  # noqa: E402
-from bench_search import OUT, ROOT, SEARCHES, SUGGESTIONS, check, free_port, prepare_database, run_wrk, start_gunicorn  # noqa: E402
+from bench_search import (  # noqa: E402
+    OUT, ROOT, SEARCHES, SUGGESTIONS, check, free_port, prepare_database, run_wrk, server_env, start_gunicorn,
+)
 
 MAX_P99_MS = 100.0
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_mixed"
@@ -72,21 +73,10 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     args = parser.parse_args()
 
-    if not shutil.which("wrk"):
-        sys.exit("bench_mixed: wrk is not installed (Debian: apt-get install -y wrk).")
-    OUT.mkdir(parents=True, exist_ok=True)
+    _, env = server_env("bench_mixed", args)
     create_database(args.database_url)
     redis.Redis.from_url(args.cache_url).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "CACHE_URL": args.cache_url,
-        "HTTPS": "0",
-        "DEBUG": "0",
-        "RATE_LIMIT_ANALYZE": "0",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    env["CACHE_URL"] = args.cache_url
     prepare_database(env, fresh_sqlite=False)
 
     port = free_port()

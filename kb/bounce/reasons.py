@@ -66,7 +66,10 @@ _PHRASES = [
                     r"too many messages in (?:the|this) mailbox|mailbox exceeded|full mailbox"),
     ("norelaying", r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|not (?:permitted|allowed) to relay|"
                    r"unable to relay|we do not relay|no relaying|relay not permitted|relaying mail to .{0,80} is not allowed|"
-                   r"can ?not relay|not a gateway|insecure mail relay"),
+                   r"can ?not relay|not a gateway|insecure mail relay|not configured to relay"),
+    # The sending host's reputation named as the cause, even where the reply adds that its
+    # verdict protects users from spam (Gmail: "the very low reputation of the sending IP address").
+    ("blocked", r"reputation of the sending|(?:ip|sender|sending) reputation|low reputation"),
     ("spamdetected", r"\bspam\b|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
@@ -99,8 +102,8 @@ _PHRASES = [
                  r"from address .{0,30}(?:rejected|not allowed|invalid)|unverified address|"
                  r"sender verification|address verification failed|null sender|"
                  r"rejected by the recipient|refused by (?:the )?recipient|not accept(?:ing)? mail from|"
-                 r"your address has been|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
-    ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|"
+                 r"your address has been|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
+    ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|recipient(?:'s)? preferences|"
                  r"blocked by (?:the )?(?:recipient|user)|user refuses|not accepting (?:any )?(?:mail|messages)|"
                  r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
     ("userunknown", r"user(?:name)? (?:is )?unknown|unknown (?:user|recipient|local|address|mailbox)|"
@@ -185,7 +188,7 @@ _BY_TEMPORARY_STATUS = {"7.1": "blocked", "7.2": "blocked", "4.1": "expired", "3
 # RFC 5321 §4.2.3: the basic reply codes that name one cause on their own.
 _BY_REPLY = {
     "452": "systemfull", "500": "syntaxerror", "501": "syntaxerror", "502": "syntaxerror",
-    "503": "syntaxerror", "504": "syntaxerror", "551": "hasmoved", "552": "mailboxfull",
+    "451": "systemerror", "503": "syntaxerror", "504": "syntaxerror", "551": "hasmoved", "552": "mailboxfull",
     "555": "syntaxerror",
 }
 
@@ -203,9 +206,13 @@ _STATUS_DECIDES = {"2.3": "exceedlimit", "2.2": "mailboxfull"}
 _NEVER_ANSWERED = re.compile(r"time(?:d)? ?out|did not accept our requests to connect|not reachable|"
                              r"unable to connect|could not connect", re.I)
 # What is noise to the phrases: addresses and URLs (an address "filtered@example.org" is no filter).
-_NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?")
+# So is a provider's boilerplate about spam in general (Gmail adds "To best protect our users
+# from spam" to SPF, DKIM and header refusals alike): it names no verdict on this message.
+_NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
+                    r"reduce the amount of spam", re.I)
 # Postfix's "Host not found, try again" is the resolver's TRY_AGAIN: a DNS failure for now.
-_FOR_NOW = re.compile(r"try again|temporar", re.I)
+# A bare "try again" is advice to a person ("check the domain and try again"), not the resolver.
+_FOR_NOW = re.compile(r"not found, try again|temporar", re.I)
 _ABOUT_THE_SENDING_HOST = {"CONN", "HELO", "EHLO"}
 _READ_CHARS = 2000
 
@@ -247,6 +254,11 @@ def _refined(reason, words, detail, command, transient):
         # The mailbox was accepted at RCPT TO, or its status says it exists (RFC 3463 §3.3): the
         # "unknown user" is the mailbox's own filter refusing this message (Sisimai reads it so too).
         # A status naming a bad mailbox address (X.1.1) still says the address is unknown.
+        return "filtered"
+    if reason == "userunknown" and not names_the_address and command != "RCPT" and detail and detail[:2] == "7.":
+        # RFC 3463 §3.8: an X.7.x status says the message was refused by a policy at the
+        # mailbox, whatever words follow; the status does not say the address is bad. (At RCPT
+        # TO, "invalid recipient" still speaks of the address.)
         return "filtered"
     if reason in ("hostunknown", "userunknown", "systemerror") and command in _ABOUT_THE_SENDING_HOST:
         return "blocked"  # before any recipient was named, a refusal is of the sending host

@@ -118,6 +118,8 @@ class _Scanner:
         self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
         self.listing = None       # the drafts of addresses listed alone on the last lines
         self.listings = []
+        self.sent = None          # the command of the transcript's last `>>>` line
+        self.answered_data = []   # drafts given a reply read as the answer to that `>>> DATA`
 
     def feed(self, offset, line):
         stripped = line.strip()
@@ -128,6 +130,8 @@ class _Scanner:
             return
         introduced_by = self.recent[-1] if self.recent else ""
         self.recent.append(line)
+        if stripped.startswith(">>>"):
+            self.sent, self.answered_data = _command_line(stripped[3:]), []
         if self.in_reply:
             start = self._continuation(line)
             if start is not None:
@@ -182,6 +186,7 @@ class _Scanner:
     def new_session(self, line):
         """A new SMTP session: its replies await the recipient they will name."""
         self.current, self.in_reply = None, False
+        self.sent, self.answered_data = None, []
         self.recent.append(line)  # it names the remote host
 
     def _recent_command(self):
@@ -191,6 +196,33 @@ class _Scanner:
             if command:
                 return command
         return None
+
+    def _transcript_command(self, line, draft):
+        """The command a transcript's `<<<` reply answered, as far as it is known yet."""
+        if not (self.sent and line.lstrip().startswith("<<<")):
+            return None
+        if self.sent == "DATA" and draft not in self.answered_data:
+            self.answered_data.append(draft)
+        return self.sent
+
+    def _reply_given_before(self, line, start):
+        """The draft whose reply this transcript line repeats word for word, or None."""
+        if not (self.sent and line.lstrip().startswith("<<<")):
+            return None
+        text = line[start:].strip()
+        return next((d for d in self.drafts if d.lines and d.lines[0][1].strip().rstrip(")") == text), None)
+
+    def _pipelined_reply(self):
+        """Another reply after `>>> DATA`: the ones before it answered pipelined RCPT TOs.
+
+        RFC 2920 §3.1: a client that pipelines sends RCPT TO and DATA together and reads the
+        replies in order, so sendmail writes `>>> DATA` before the replies to its RCPT TOs; the
+        last reply is DATA's own (`503 5.0.0 Need RCPT`, `554 5.5.1 no valid recipients`).
+        """
+        for draft in self.answered_data:
+            if draft.command == "DATA":
+                draft.command = "RCPT"
+        self.answered_data = []
 
     def _take(self, recipient):
         draft = self.by_recipient.get(recipient) if recipient else None
@@ -228,9 +260,17 @@ class _Scanner:
 
     def _read_reply_or_context(self, offset, line):
         reply = find_reply(line)
+        if reply is not None and self.sent == "DATA" and line.lstrip().startswith("<<<"):
+            self._pipelined_reply()
         if reply is None or reply.code[0] in "23":
             # A positive reply (a transcript's `250 2.1.5 Ok`) is no failure.
             self._read_context(offset, line)
+            return
+        copied = self._reply_given_before(line, reply.start)
+        if copied is not None:
+            # The transcript's copy of a reply a summary gave (sendmail's `(reason: 554 ...)`,
+            # then `>>> DATA` / `<<< 554 ...`): it names the command the reply answered.
+            copied.command = copied.command or self._transcript_command(line, copied)
             return
         draft = self._owner_of_reply(line, reply.start)
         if draft.reply is not None:
@@ -238,7 +278,7 @@ class _Scanner:
         draft.reply = reply
         draft.lines.append((offset + reply.start, line[reply.start:]))
         draft.closer = _closer(line[:reply.start])
-        draft.command = self._recent_command() or draft.command
+        draft.command = self._transcript_command(line, draft) or self._recent_command() or draft.command
         draft.remote_mta = _remote_host(self.recent)
         self.in_reply = True
         self.multiline_open = reply.multiline

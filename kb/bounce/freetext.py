@@ -405,12 +405,37 @@ def finding_of(draft, spans):
 
 
 def context_text(draft):
-    """The free text that came with a recipient, up to the end of its first paragraph."""
-    kept = []
+    """The free text that came with a recipient, up to the end of its first paragraph.
+
+    A paragraph that only leads in to the reason (Domino's `because:`, Exim's `The following
+    text was generated during the delivery attempt:`, 1&1's `For the following reason:`) gives
+    way to the paragraph after it. A heading framed in dashes (Exim's `------ pipe to |prog
+    ... ------`) names what failed: its words stay, before the paragraph after it.
+    """
+    kept, lead_in, heading = [], None, []
     for item in draft.context:
-        if item is None:
-            if kept:
-                break
-            continue
-        kept.append(item)
-    return kept
+        if item is not None:
+            kept.append(item)
+        elif kept and _framed(kept):
+            heading, kept = _unframed(kept), []
+        elif kept and kept[-1][1].rstrip().endswith(":"):
+            lead_in, kept = lead_in or kept, []
+        elif kept:
+            break
+    if kept and kept[-1][1].rstrip().endswith(":"):
+        lead_in, kept = lead_in or kept, []
+    return heading + kept if kept else (lead_in or heading)
+
+
+def _framed(paragraph):
+    return paragraph[0][1].startswith("---") and paragraph[-1][1].rstrip().endswith("---")
+
+
+def _unframed(paragraph):
+    """A framed heading's lines without the dashes around them."""
+    (first_at, first), *rest = paragraph
+    words = first.lstrip("- ")
+    lines = [(first_at + len(first) - len(words), words)] + rest
+    last_at, last = lines[-1]
+    lines[-1] = (last_at, last.rstrip().rstrip("- "))
+    return [line for line in lines if line[1]]

@@ -74,7 +74,7 @@ _PHRASES = [
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
     ("blocked", r"black ?list|block ?list|blocked (?:using|by)|spamhaus|spamcop|barracuda|sorbs|\brbl\b|\bdnsbl\b|"
-                r"listed (?:at|on|in|by)|reputation|client host (?:\[[^\]]{0,60}\] )?(?:is )?(?:rejected|blocked)|"
+                r"(?<!not )listed (?:at|on|in|by)|reputation|client host (?:\[[^\]]{0,60}\] )?(?:is )?(?:rejected|blocked)|"
                 r"reverse (?:dns|lookup)|\bptr\b|rdns|no (?:dns|ptr) (?:record|entry)|hostname .{0,40}does not resolve|"
                 r"ip (?:address )?(?:is )?(?:blocked|blacklisted|banned|listed|not allowed)|"
                 r"connection (?:refused|rejected) (?:by|from)|open relay|user complaints|"

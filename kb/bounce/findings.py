@@ -35,6 +35,7 @@ class Finding:
     continuation prefixes dropped; `span` is (start, end) of the text it was read from in
     `Report.text` (its lines, with their prefixes and folds), or None when that text is not
     there as written (a base64 or quoted-printable part, another charset, HTML).
+    `diagnostic_type` is the type of an RFC 3464 Diagnostic-Code ("x-unix": a local program's).
     `esp` is the ESP's own verdict when the input was an ESP webhook event; `note` is a
     remark of the parser for a person (e.g. that an event carries no SMTP reply at all).
     """
@@ -48,6 +49,7 @@ class Finding:
     span: tuple[int, int] | None = None
     esp: EspVerdict | None = None
     note: str | None = None
+    diagnostic_type: str | None = None  # RFC 3464 §2.3.6, lower case ("smtp", "x-unix")
 
     @property
     def hard_bounce(self):
@@ -57,7 +59,8 @@ class Finding:
     @cached_property  # read several times per finding (advice, summary); the phrases cost most
     def reason(self):
         """Why it bounced, as a Sisimai 4.25 reason name (see reasons.REASONS)."""
-        return reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command)
+        return reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command,
+                                 self.diagnostic_type)
 
     @property
     def advice(self):

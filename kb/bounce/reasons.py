@@ -102,7 +102,7 @@ _PHRASES = [
                  r"from address .{0,30}(?:rejected|not allowed|invalid)|unverified address|"
                  r"sender verification|address verification failed|null sender|"
                  r"rejected by the recipient|refused by (?:the )?recipient|not accept(?:ing)? mail from|"
-                 r"your address has been|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
+                 r"your address has been|(?:not have|without) permission to post|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
     ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|recipient(?:'s)? preferences|"
                  r"blocked by (?:the )?(?:recipient|user)|user refuses|not accepting (?:any )?(?:mail|messages)|"
                  r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
@@ -215,9 +215,12 @@ _NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?|protect our users from s
 _FOR_NOW = re.compile(r"not found, try again|temporar", re.I)
 _ABOUT_THE_SENDING_HOST = {"CONN", "HELO", "EHLO"}
 _READ_CHARS = 2000
+# Diagnostic-Code types of a local delivery program's own report (sendmail and Postfix write
+# `X-Unix; 127`, the program's exit status, or its words): it failed, not an SMTP server.
+_LOCAL_PROGRAM = {"x-unix"}
 
 
-def reason_of(status=None, reply_code=None, diagnostic=None, action=None, command=None):
+def reason_of(status=None, reply_code=None, diagnostic=None, action=None, command=None, diagnostic_type=None):
     """The reason name (a key of REASONS) for one recipient's outcome."""
     if action in ("delivered", "relayed", "expanded"):
         return "delivered"
@@ -241,7 +244,8 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     if command in _BY_COMMAND and (reply_code or status):
         return _BY_COMMAND[command]
     return (_reason_of_status(status) or (action == "delayed" and "expired") or
-            _BY_REPLY.get(reply_code or "") or ("onhold" if action == "failed" else "undefined"))
+            _BY_REPLY.get(reply_code or "") or (diagnostic_type in _LOCAL_PROGRAM and "mailererror") or
+            ("onhold" if action == "failed" else "undefined"))
 
 
 def _refined(reason, words, detail, command, transient):

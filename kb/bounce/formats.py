@@ -186,7 +186,7 @@ def unnamed_reason(texts):
 
 
 def _sentence_and_details(text, at):
-    start = text.rfind("\n", 0, at) + 1
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1  # any line ending
     lines = text[start:].splitlines()
     kept = [lines[0].strip()]
     for line in lines[1:]:

@@ -279,7 +279,7 @@ class AnalyzeBounceCommandTests(AnalyzeSetup):
         self.assertEqual([(l["file"], l["recipient"]) for l in lines],
                          [(dsn, "bob@example.org"), (dsn, "carol@example.org"), (ordinary, None)])
         self.assertEqual(set(lines[0]) - {"error"}, {"file", "recipient", "action", "reply_code", "status",
-                                                     "diagnostic", "entry", "hard_bounce", "reason",
+                                                     "diagnostic", "entry", "hard_bounce", "hard_bounce_why", "reason",
                                                      "advice", "warnings", "provider"})
         self.assertEqual(lines[0]["entry"], "5.1.1")
         self.assertEqual((lines[0]["reason"], lines[0]["advice"]), ("userunknown", "suppress"))
@@ -387,7 +387,7 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         out = StringIO()
         call_command("analyze_bounce", "--csv", self._file(DSN.encode(), "a.eml"), stdout=out)
         rows = out.getvalue().splitlines()
-        self.assertEqual(rows[0], "file,recipient,action,reply_code,status,diagnostic,entry,hard_bounce,reason,advice,warnings,provider")
+        self.assertEqual(rows[0], "file,recipient,action,reply_code,status,diagnostic,entry,hard_bounce,hard_bounce_why,reason,advice,warnings,provider")
         self.assertEqual(len(rows), 3)
         self.assertIn(",userunknown,suppress,", rows[1])
 

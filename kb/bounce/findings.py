@@ -2,8 +2,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import advice, reasons
-from .replies import hard_bounce
+from . import advice, permanence, reasons
 
 
 class BounceError(ValueError):
@@ -53,14 +52,26 @@ class Finding:
 
     @property
     def hard_bounce(self):
-        """True when permanent, False when transient, None when unknown (RFC 5321 §4.2.1)."""
-        return hard_bounce(self.reply_code, self.status)
+        """True when permanent, False when soft, None when unknown (permanence.py says how)."""
+        return self._permanence[0]
+
+    @property
+    def hard_bounce_why(self):
+        """One sentence saying why hard or soft, for a person."""
+        return self._permanence[1]
+
+    @cached_property
+    def _permanence(self):
+        return permanence.of(self)
 
     @cached_property  # read several times per finding (advice, summary); the phrases cost most
     def reason(self):
         """Why it bounced, as a Sisimai 4.25 reason name (see reasons.REASONS)."""
-        return reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command,
-                                 self.diagnostic_type)
+        reason = reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command,
+                                   self.diagnostic_type)
+        if reason == "onhold" and self.esp and not (self.reply_code or self.status):
+            return reasons.reason_of_esp(self.esp.bounce_type, self.esp.detail) or reason
+        return reason
 
     @property
     def advice(self):

@@ -271,6 +271,20 @@ def _refined(reason, words, detail, command, transient):
     return reason
 
 
+# What an ESP's own words may decide for an event without SMTP data: only that the address is
+# gone, which they state plainly ("mailbox_not_found", "invalid domain"). Their other words
+# name their own lists: Brevo's "blocked : due to blacklist user" is the sender's suppression
+# list, no blocklist of the receiving side.
+_PLAIN_ESP_REASONS = {"userunknown", "hostunknown"}
+
+
+def reason_of_esp(bounce_type, detail):
+    """The reason an ESP's bounce type and words name plainly, or None."""
+    words = " ".join(w for w in (bounce_type, detail) if w).replace("_", " ")
+    reason = reason_of_text(words)
+    return reason if reason in _PLAIN_ESP_REASONS else None
+
+
 def reason_of_text(diagnostic):
     """The reason the words of a reply name, or None."""
     if not diagnostic:

@@ -112,3 +112,7 @@ class LeadInTests(unittest.TestCase):
         self.assertIn("you may not have permission to post messages to the group", finding.diagnostic)
         self.assertIn("You may need to join the group before receiving permission to post.", finding.diagnostic)
         self.assertEqual(finding.reason, "rejected")
+
+    def test_a_rule_of_dashes_ends_the_reason_before_the_returned_headers(self):
+        finding = self._finding("maildir__bsd__lhost-ezweb-01.eml")
+        self.assertEqual(finding.diagnostic, "Each of the following recipients was rejected by a remote mail server.")

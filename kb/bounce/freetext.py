@@ -63,6 +63,7 @@ _REMOTE_HOST = Gated(re.compile(
 # mark is no part of the reply.
 _CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">", "#": "##"}
 MAX_CONTEXT_LINES = 8
+_RULE = re.compile(r"[-=_*]{10,}\s*$")
 COMMAND_LOOKBACK = 3
 
 
@@ -308,6 +309,9 @@ class _Scanner:
         if current is None or current.reply is not None:
             return
         text = line.lstrip(" \t:;,.")  # what followed an address: "<user@example.org>: reason"
+        if _RULE.match(text):
+            current.context.append(None)  # a rule of dashes ends the paragraph (au's notice, then headers)
+            return
         if text and len(current.context) < MAX_CONTEXT_LINES:
             current.context.append((offset + len(line) - len(text), text))
         status = find_status(line) if current.status is None and "." in line else None

@@ -10,6 +10,7 @@ file it calls kb.bounce.parse() and checks:
   reply       a finding has the expected reply code (where the payload carries one)
   status      a finding has the expected enhanced status (where the payload carries one)
   diagnostic  a finding's diagnostic is the SMTP reply text, with no JSON punctuation around it
+  permanent   a finding's hard_bounce is the expected permanence (where the answer gives one)
 It prints up to SHOW misses (default 10) and the counts, and exits 1 unless each reaches 0.95.
 """
 import json
@@ -24,7 +25,7 @@ from kb.bounce import BounceError, parse  # noqa: E402
 
 TARGET = 0.95
 JSONISH = re.compile(r'"\s*:|\{"|"\s*,\s*"|\\"')
-CHECKS = ("kind", "recipients", "reply", "status", "diagnostic")
+CHECKS = ("kind", "recipients", "reply", "status", "diagnostic", "permanent")
 
 
 def norm(text):
@@ -46,6 +47,9 @@ def checks(expected, kind, findings):
         yield "diagnostic", any(f.diagnostic and not JSONISH.search(f.diagnostic)
                                 and (norm(f.diagnostic) in want or want in norm(f.diagnostic)) for f in findings), \
             [(f.diagnostic or "")[:60] for f in findings][:1]
+    if expected.get("permanent") is not None:
+        yield "permanent", any(f.hard_bounce is expected["permanent"] for f in findings), \
+            [f.hard_bounce for f in findings][:2]
 
 
 def score(corpus):

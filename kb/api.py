@@ -216,6 +216,7 @@ def _finding(request, match):
             "url": request.build_absolute_uri(match.provider.get_absolute_url()),
         } if match.provider else None,
         "hard_bounce": match.hard_bounce,
+        "hard_bounce_why": finding.hard_bounce_why,
         "reason": finding.reason,
         "advice": finding.advice,
         "advice_why": finding.advice_why,

@@ -7,7 +7,7 @@ import io
 import json
 
 FIELDS = ["file", "recipient", "action", "reply_code", "status", "diagnostic", "entry", "hard_bounce",
-          "reason", "advice", "warnings", "provider"]
+          "hard_bounce_why", "reason", "advice", "warnings", "provider"]
 
 
 def record(name, match):
@@ -22,6 +22,7 @@ def record(name, match):
         "diagnostic": finding.diagnostic if finding else None,
         "entry": match.entry.code if match and match.entry else None,
         "hard_bounce": match.hard_bounce if match else None,
+        "hard_bounce_why": finding.hard_bounce_why if finding else None,
         "reason": finding.reason if finding else None,
         "advice": finding.advice if finding else None,
         "warnings": match.warnings if match else [],

@@ -53,6 +53,10 @@ class AnalyzeForm(forms.Form):
         }),
     )
 
+    # The page of recipient cards to show (views.MAX_CARDS a page): sent by the page's own
+    # "next" and "previous" buttons, which post this form again, so nothing is kept on the server.
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     def clean_text(self):
         text = self.cleaned_data["text"]
         if len(text.encode("utf-8", "surrogatepass")) > MAX_PASTE_BYTES:

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 
 from kb import providers, registry
 from kb.bounce import esp, wordings
+from kb.bounce.replies import hard_bounce as code_permanence
 from kb.words import tokens
 from kb.models import Code, ExampleReply, Provider
 
@@ -218,7 +219,7 @@ def warnings_for(finding):
         )
     if status and registry.registry_key(status) not in registry.enhanced_registry():
         warnings.append(f"{status} is not in the IANA registry: its detail number is private to the vendor that sent it.")
-    if finding.action == "failed" and finding.hard_bounce is False:
+    if finding.action == "failed" and code_permanence(finding.reply_code, finding.status) is False:
         warnings.append(
             "The sending server gave up (Action: failed) although the code is temporary: "
             "it retried until its time limit ran out. The cause may be gone now, so sending again later can work."

@@ -325,29 +325,36 @@ def analyze(request):
         form = AnalyzeForm()
     context = {"form": form, "too_large": status == 413, "rate_limited": status == 429}
     if result is not None:
-        context.update(_analysis(result, getattr(form, "report", None)))
+        context.update(_analysis(result, getattr(form, "report", None), form.cleaned_data.get("page") or 1))
     return render(request, "kb/analyze.html", context, status=status)
 
 
-def _analysis(result, report):
-    """The page's view of a batch: the summary, the cards (up to MAX_CARDS), the downloads."""
-    matcher, results, rows, entries_unavailable = Matcher(), [], [], False
+def _analysis(result, report, page=1):
+    """The page's view of a batch: the summary, one page of cards (MAX_CARDS each), the downloads."""
+    summary = result.summary
+    pages = max(1, -(-summary.recipients // MAX_CARDS))
+    page = min(page, pages)
+    first, last = (page - 1) * MAX_CARDS, page * MAX_CARDS
+    matcher, results, rows, seen, entries_unavailable = Matcher(), [], [], 0, False
     for name, each in result.reports:
+        on_page = seen < last and seen + len(each.findings) > first
         try:
-            matches = matcher.match_all(each.findings, with_examples=len(results) < MAX_CARDS)
+            matches = matcher.match_all(each.findings, with_examples=on_page)
         except OperationalError:
             # The database is unreachable: the bounces are read all the same (kb.bounce needs
             # no database), and the page says which codes they carry but not their entries.
             matches, entries_unavailable = without_entries(each.findings), True
         rows += exports.records(name, matches) if each.findings else []
         for match in matches:
-            if len(results) < MAX_CARDS:
+            if first <= seen < last:
                 results.append(_result(match, each.text, None if report else name))
-    summary = result.summary
+            seen += 1
     return {
         "report": report,
         "kind": report.kind if report else f"{summary.messages:,} messages",
         "results": results,
+        "cards": {"page": page, "pages": pages, "first": first + 1, "last": first + len(results),
+                  "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None},
         "recipients": summary.recipients,
         "summary": [(heading, summary.rows(group, 12)) for group, heading in GROUPS.items()]
         if summary.messages > 1 else None,  # one message's recipients are all in the table below

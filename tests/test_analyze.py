@@ -279,7 +279,7 @@ class AnalyzeBounceCommandTests(AnalyzeSetup):
         self.assertEqual([(l["file"], l["recipient"]) for l in lines],
                          [(dsn, "bob@example.org"), (dsn, "carol@example.org"), (ordinary, None)])
         self.assertEqual(set(lines[0]) - {"error"}, {"file", "recipient", "action", "reply_code", "status",
-                                                     "diagnostic", "entry", "hard_bounce", "reason",
+                                                     "diagnostic", "entry", "hard_bounce", "hard_bounce_why", "reason",
                                                      "advice", "warnings", "provider"})
         self.assertEqual(lines[0]["entry"], "5.1.1")
         self.assertEqual((lines[0]["reason"], lines[0]["advice"]), ("userunknown", "suppress"))
@@ -329,6 +329,28 @@ class AnalyzeBatchPageTests(AnalyzeSetup):
         lines = unquote(link.replace("&amp;", "&")).splitlines()
         self.assertTrue(lines[0].startswith("file,recipient,action,reply_code,status"))
         self.assertEqual(len(lines), 5)
+
+    def test_the_cards_come_a_page_at_a_time_and_the_buttons_post_the_form_again(self):
+        pasted = _pasted_mbox(5)
+        with mock.patch("kb.views.MAX_CARDS", 2):
+            first = self.client.post(reverse("analyze"), {"text": pasted}).content.decode()
+            third = self.client.post(reverse("analyze"), {"text": pasted, "page": "3"}).content.decode()
+            beyond = self.client.post(reverse("analyze"), {"text": pasted, "page": "9"}).content.decode()
+        self.assertIn("Recipients 1–2 of 5 (page 1 of 3)", first)
+        self.assertIn('form="analyze-form" name="page" value="2"', first)
+        self.assertIn("user0@example.org", first)
+        self.assertNotIn('id="result-3"', first)
+        self.assertIn("Recipients 5–5 of 5 (page 3 of 3)", third)
+        self.assertIn("user4@example.org</h3>", third.replace("<wbr>", ""))
+        self.assertIn('name="page" value="2">Previous', third)
+        self.assertNotIn("Next recipients", third)
+        self.assertIn("Recipients 5–5 of 5 (page 3 of 3)", beyond)  # a page past the end shows the last
+        self.assertIn("user1@example.org</h3>", first.replace("<wbr>", ""))
+        self.assertNotIn("user1@example.org</h3>", third.replace("<wbr>", ""))
+
+    def test_one_page_of_cards_has_no_page_buttons(self):
+        html = self.client.post(reverse("analyze"), {"text": _pasted_mbox(2)}).content.decode()
+        self.assertNotIn("Pages of recipients", html)
 
     def test_reaching_the_message_cap_is_said_on_the_page(self):
         with mock.patch("kb.forms.WEB_LIMITS", mock.Mock(max_messages=2, max_bytes=10**9, max_ratio=100)):
@@ -387,7 +409,7 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         out = StringIO()
         call_command("analyze_bounce", "--csv", self._file(DSN.encode(), "a.eml"), stdout=out)
         rows = out.getvalue().splitlines()
-        self.assertEqual(rows[0], "file,recipient,action,reply_code,status,diagnostic,entry,hard_bounce,reason,advice,warnings,provider")
+        self.assertEqual(rows[0], "file,recipient,action,reply_code,status,diagnostic,entry,hard_bounce,hard_bounce_why,reason,advice,warnings,provider")
         self.assertEqual(len(rows), 3)
         self.assertIn(",userunknown,suppress,", rows[1])
 
@@ -398,3 +420,10 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         self.assertIn("3 message(s), 4 recipient(s), 1 not read as bounces", text)
         self.assertRegex(text, r"By reason:\n\s+2\s+50.0%\s+userunknown")
         self.assertIn("By advice:", text)
+
+
+def _pasted_mbox(count):
+    """An mbox of `count` Postfix-style bounces, for user0@example.org, user1@... in turn."""
+    return "".join(f"From MAILER-DAEMON Thu Apr 29 23:34:45 2010\nFrom: MAILER-DAEMON@mx.example.net\n"
+                   f"To: alice@example.com\nSubject: Undelivered Mail\n\n<user{n}@example.org>: host "
+                   f"mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown\n\n" for n in range(count))

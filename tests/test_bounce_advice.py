@@ -37,7 +37,7 @@ class DecisionTableTests(unittest.TestCase):
         self.assertEqual(decide("suspend", True).action, "suppress-after-repeats")
 
     def test_a_transient_failure_is_retried_unless_the_cause_is_the_senders(self):
-        self.assertEqual(decide("mailboxfull", False).action, "retry")
+        self.assertEqual(decide("mailboxfull", False).action, "suppress-after-repeats")  # RFC 3463 X.2.2
         self.assertEqual(decide("userunknown", False).action, "retry")
         self.assertEqual(decide("blocked", False).action, "fix-sender")
         self.assertEqual(decide("toomanyconn", False).action, "retry")

@@ -85,7 +85,7 @@ class SummaryTests(unittest.TestCase):
             summary.add(parse(data))
         self.assertEqual(summary.recipients, 3)
         self.assertEqual(dict(summary.counts["reason"]), {"userunknown": 2, "mailboxfull": 1})
-        self.assertEqual(dict(summary.counts["advice"]), {"suppress": 2, "retry": 1})
+        self.assertEqual(dict(summary.counts["advice"]), {"suppress": 2, "suppress-after-repeats": 1})
         self.assertEqual(dict(summary.counts["domain"]), {"example.org": 3})
         self.assertEqual(dict(summary.counts["code"]), {"550 5.1.1": 2, "452 4.2.2": 1})
         self.assertEqual(summary.rows("reason")[0][:2], ("userunknown", 2))

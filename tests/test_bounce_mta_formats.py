@@ -80,3 +80,39 @@ class MtaFormatTests(unittest.TestCase):
     def test_the_bounces_own_addressee_is_never_a_failed_recipient(self):
         # mxlogic-03 quotes the original headers, where the sender's address starts a line.
         self.assertEqual(rows("maildir__bsd__lhost-mxlogic-03.eml")[1], [("kijitora@example.co.jp", "550", None, None)])
+
+
+class LeadInTests(unittest.TestCase):
+    """A paragraph that only leads in to the reason gives way to the reason after it."""
+
+    def _finding(self, name):
+        (finding,) = parse(sample(name)).findings
+        return finding
+
+    def test_the_reason_after_a_colon_ended_lead_in_is_the_diagnostic(self):
+        for name, diagnostic, reason in (
+                ("maildir__bsd__lhost-domino-01.eml", "User some.name (kijitora@example.jp) not listed in Domino "
+                                                      "Directory", "userunknown"),
+                ("maildir__dos__lhost-einsundeins-01.eml", "Mail size limit exceeded. For explanation visit "
+                                                           "http://postmaster.1and1.com/en/error-messages?ip=%1s",
+                 "mesgtoobig")):
+            with self.subTest(name=name):
+                finding = self._finding(name)
+                self.assertEqual((finding.diagnostic, finding.reason), (diagnostic, reason))
+
+    def test_exims_framed_heading_names_the_pipe_that_failed(self):
+        finding = self._finding("maildir__bsd__lhost-exim-53.eml")
+        self.assertTrue(finding.diagnostic.startswith("pipe to |/usr/local/neko/bin/cat"), finding.diagnostic)
+        self.assertIn("Failed to read response template", finding.diagnostic)
+        self.assertEqual(finding.reason, "mailererror")
+
+    def test_a_google_groups_notice_gives_its_reason_to_the_failed_recipient(self):
+        finding = self._finding("maildir__bsd__lhost-googlegroups-02.eml")
+        self.assertEqual(finding.recipient, "libsisimai@googlegroups.com")
+        self.assertIn("you may not have permission to post messages to the group", finding.diagnostic)
+        self.assertIn("You may need to join the group before receiving permission to post.", finding.diagnostic)
+        self.assertEqual(finding.reason, "rejected")
+
+    def test_a_rule_of_dashes_ends_the_reason_before_the_returned_headers(self):
+        finding = self._finding("maildir__bsd__lhost-ezweb-01.eml")
+        self.assertEqual(finding.diagnostic, "Each of the following recipients was rejected by a remote mail server.")

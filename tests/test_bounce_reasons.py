@@ -80,6 +80,53 @@ class WordsAndCodesTests(unittest.TestCase):
         self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 <a@example.com> - 203.0.113.222 has sent to too many "
                                                    "recipients this hour. IB607"), "toomanyconn")
 
+    def test_a_refusal_for_the_recipients_preferences_is_filtered(self):
+        self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 RCP-P2 Refused due to recipient preferences"), "filtered")
+
+    def test_a_server_not_configured_to_relay_refuses_relaying(self):
+        self.assertEqual(reason_of("5.7.1", "501", "501 RCPT TO not accepted: 5.7.1 This system is not configured "
+                                                   "to relay mail"), "norelaying")
+
+    def test_a_providers_boilerplate_about_spam_is_no_spam_verdict(self):
+        # Gmail closes SPF, DKIM and header refusals alike with "To best protect our users from spam".
+        self.assertEqual(reason_of("5.7.26", "550", "550 5.7.26 The MAIL FROM domain [mail.example.com] has an SPF "
+                                   "record with a hard fail policy (-all) but it fails to pass SPF checks. To best "
+                                   "protect our users from spam, the message has been blocked."), "blocked")
+        self.assertEqual(reason_of("5.7.1", "550", "550 5.7.1 This message is likely suspicious due to the very low "
+                                   "reputation of the sending IP address. To best protect our users from spam, the "
+                                   "message has been blocked."), "blocked")
+        self.assertEqual(reason_of("5.7.1", "550", "550 5.7.1 Message classified as spam"), "spamdetected")
+
+    def test_try_again_as_advice_to_a_person_is_no_dns_failure_for_now(self):
+        self.assertEqual(reason_of("5.5.0", "554", "554 The mail could not be delivered to the recipient because the "
+                                   "domain is not reachable. Please check the domain and try again"), "hostunknown")
+
+    def test_a_local_error_in_processing_is_a_system_error(self):
+        # RFC 5321 §4.2.3: 451 Requested action aborted: local error in processing.
+        self.assertEqual(reason_of("4.0.0", "451", "451 Could not load DRD for domain (example.com)"), "systemerror")
+
+    def test_user_unknown_words_under_a_policy_status_are_a_filter_except_at_rcpt(self):
+        # RFC 3463 X.7.1 "delivery not authorized": the status says a policy refused the message.
+        self.assertEqual(reason_of("5.7.1", "550", "550 5.7.1 550 User Unknown: a@example.org"), "filtered")
+        self.assertEqual(reason_of("5.7.1", "553", "553 Invalid recipient a@example.org", command="RCPT"),
+                         "userunknown")
+
+    def test_not_listed_in_a_directory_is_an_unknown_user_not_a_blocklist(self):
+        self.assertEqual(reason_of(None, None, "User some.name (a@example.jp) not listed in Domino Directory",
+                                   action="failed"), "userunknown")
+        self.assertEqual(reason_of("5.7.1", "554", "554 Client host blocked, listed at zen.spamhaus.org"), "blocked")
+
+    def test_a_local_programs_diagnostic_is_a_mailer_error(self):
+        # RFC 3464 §2.3.6: sendmail and Postfix type a local program's report "X-Unix".
+        self.assertEqual(reason_of("5.0.0", None, "127", action="failed", diagnostic_type="x-unix"), "mailererror")
+        self.assertEqual(reason_of("4.3.0", None, "temporary failure", action="failed", diagnostic_type="x-unix"),
+                         "mailererror")
+        self.assertEqual(reason_of("4.3.0", None, "temporary failure", action="failed"), "onhold")
+
+    def test_no_permission_to_post_to_a_group_is_the_sender_refused(self):
+        self.assertEqual(reason_of(None, None, "the group you tried to contact (g) may not exist, or you may not have "
+                                   "permission to post messages to the group.", action="failed"), "rejected")
+
     def test_a_huge_diagnostic_is_read_in_its_first_lines_only(self):
         self.assertEqual(reason_of(None, "550", "550 user unknown " + "x " * 500_000, command="RCPT"), "userunknown")
 
@@ -96,6 +143,20 @@ class SisimaiIsWrongTests(unittest.TestCase):
         finding = self._reason("maildir__bsd__lhost-postfix-80.eml")
         self.assertIn("MailFrom domain is listed in Spamhaus", finding.diagnostic)
         self.assertEqual(finding.reason, "blocked")
+
+    def test_a_pipelined_rcpt_reply_after_data_is_an_unknown_user(self):
+        # Sisimai: filtered, reading ">>> DATA" as the command. sendmail pipelines (RFC 2920): the
+        # transcript goes ">>> DATA" / "<<< 550 5.0.0 <...>... User unknown" / "<<< 503 5.0.0 Need RCPT
+        # (recipient)"; the last reply is DATA's own, the 550 answered RCPT TO.
+        finding = self._reason("maildir__bsd__lhost-sendmail-27.eml")
+        self.assertEqual((finding.command, finding.reason), ("RCPT", "userunknown"))
+
+    def test_dmarc_refusal_is_a_policy_violation(self):
+        # Sisimai: blocked. The reply: "Unauthenticated email from libsisimai.org is not accepted due
+        # to domain's DMARC policy": the sender domain's published policy (RFC 7489), not our host.
+        finding = self._reason("maildir__bsd__lhost-postfix-70.eml")
+        self.assertIn("DMARC policy", finding.diagnostic)
+        self.assertEqual(finding.reason, "policyviolation")
 
     def test_user_unknown_in_the_local_recipient_table_is_an_unknown_user(self):
         # Sisimai: filtered, because it reads any "user unknown" outside RCPT TO as a filter; Postfix

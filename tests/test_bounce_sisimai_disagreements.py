@@ -60,12 +60,6 @@ class SisimaiDisagreementTests(unittest.TestCase):
         self.assertEqual(list(sisimai(name)), ["otsu-sakaba-hunter-nyaaaaaaan@ezweb.ne.jp"])
         self.assertEqual(list(ours(name)), ["otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp"])
 
-    def test_hard_or_soft_follows_the_reply_class_not_the_reason(self):
-        # Sisimai 4.25 calls a full mailbox soft whatever the code; "550 5.2.2" is permanent.
-        name, address = "maildir__bsd__lhost-amazonses-03.eml", next(iter(sisimai("maildir__bsd__lhost-amazonses-03.eml")))
-        self.assertEqual(sisimai(name)[address]["softbounce"], 1)
-        self.assertEqual((ours(name)[address].reply_code, ours(name)[address].hard_bounce), ("550", True))
-
     def test_a_mailing_list_refusal_is_no_bounce(self):
         # fml-02 tells the sender "You are not a member of this mailing list": no delivery failed.
         self.assertEqual(parse_kind_or_error("maildir__bsd__lhost-fml-02.eml"), "BounceError")

@@ -90,3 +90,21 @@ class MtaLogTests(unittest.TestCase):
     def test_bare_client_commands_make_a_transcript(self):
         report = parse("RCPT TO:<bob@example.org>\n550 5.1.1 User unknown\n")
         self.assertEqual((report.kind, report.findings[0].command), ("transcript", "RCPT"))
+
+
+class PipelinedTranscriptTests(unittest.TestCase):
+    """RFC 2920 §3.1: replies come in order, so after `>>> DATA` the RCPT TO replies come first."""
+
+    def _finding(self, name):
+        (finding,) = parse(sample(name)).findings
+        return finding
+
+    def test_a_reply_followed_by_datas_own_answered_rcpt(self):
+        # ">>> DATA" / "<<< 550 5.0.0 <...>... User unknown" / "<<< 503 5.0.0 Need RCPT (recipient)"
+        self.assertEqual(self._finding("maildir__bsd__lhost-sendmail-27.eml").command, "RCPT")
+
+    def test_the_only_reply_after_data_answered_data(self):
+        # "(reason: 554 delivery error: dd This user doesn't have a yahoo.com account ...)", then the
+        # transcript's ">>> DATA" / "<<< 554 delivery error: dd ...": Yahoo refused at end of data.
+        finding = self._finding("maildir__bsd__lhost-sendmail-41.eml")
+        self.assertEqual((finding.command, finding.reason), ("DATA", "filtered"))

@@ -93,7 +93,7 @@ def _read(text, codec, outermost=True):
         findings = combine.merge(reading.reported, reading.noted)
     else:
         findings = combine.keep_text_findings(reading.noted, message, reading.texts)
-        findings = combine.with_failed_recipients(findings, headers)
+        findings = combine.with_failed_recipients(findings, headers, reading.texts)
         findings = combine.with_local_names(findings, message, reading.texts)
     if not findings:
         forwarded = _forwarded_bounce(message, text, codec) if outermost else None

@@ -10,8 +10,9 @@ One table, DECISIONS, written down in the README too and tested row by row. The 
   relay configuration): fix it there; the address itself is fine.
 - `investigate`: the bounce does not say enough to decide.
 
-Permanence is the finding's `hard_bounce` (RFC 5321 §4.2.1): True permanent, False transient,
-None unknown. Pure Python, no Django.
+Permanence is the finding's `hard_bounce` (permanence.py: the reply class of RFC 5321 §4.2.1,
+with RFC 3463's persistent transient statuses and a reply's own "try again later" read as soft):
+True permanent, False soft, None unknown. Pure Python, no Django.
 """
 from dataclasses import dataclass
 
@@ -50,11 +51,10 @@ DECISIONS = {
     ("notaccept", ANY): Decision(SUPPRESS, "The domain says it accepts no mail at all (null MX)."),
     ("hasmoved", ANY): Decision(SUPPRESS, "The mailbox has moved without forwarding: ask the person "
                                           "for the new address."),
-    ("mailboxfull", True): Decision(SUPPRESS_AFTER_REPEATS, "The mailbox is full: it may be emptied, "
-                                                            "or abandoned if it stays full for days."),
-    ("mailboxfull", None): Decision(SUPPRESS_AFTER_REPEATS, "The mailbox is full: it may be emptied, "
-                                                            "or abandoned if it stays full for days."),
-    ("mailboxfull", False): Decision(RETRY, "The mailbox is full for now; the sending server retries."),
+    # RFC 3463 X.2.2: a full mailbox is a persistent transient failure whatever the class: it
+    # takes mail again once emptied, and a 4xx one is retried until the queue lifetime ends.
+    ("mailboxfull", ANY): Decision(SUPPRESS_AFTER_REPEATS, "The mailbox is full: it takes mail again once "
+                                                           "emptied; suppress it if it stays full for days."),
     ("suspend", ANY): Decision(SUPPRESS_AFTER_REPEATS, "The mailbox is disabled or inactive: suppress it "
                                                        "if it stays so."),
     ("filtered", True): Decision(SUPPRESS_AFTER_REPEATS, "The recipient's own filter or settings refuse "

@@ -73,11 +73,11 @@ def keep_text_findings(findings, message, texts):
     return kept
 
 
-def with_failed_recipients(findings, headers):
+def with_failed_recipients(findings, headers, texts):
     """Exim and Google list the failed addresses in an X-Failed-Recipients header field.
 
     An address there that the text never tied to a reply gets the one unnamed finding,
-    or a finding of its own.
+    or a finding of its own, with the reason of a notice that names no address (Google Groups).
     """
     listed = [clean(a) for a in ADDRESS.findall(headers.get("x-failed-recipients", ""))]
     named = {f.recipient for f in findings}
@@ -88,7 +88,7 @@ def with_failed_recipients(findings, headers):
         if len(unnamed) == 1 and len(listed) == 1:
             findings = [replace(f, recipient=address) if f is unnamed[0] else f for f in findings]
         else:
-            findings.append(Finding(address, None, None, None, None))
+            findings.append(Finding(address, None, None, None, formats.unnamed_reason(texts)))
         named.add(address)
     return findings
 

@@ -154,7 +154,7 @@ def _finding(group, recipient, text):
     action = _value(group, "action")
     status = find_status(_value(group, "status") or "")
     diagnostic_field = group.get("diagnostic-code")
-    reply_code = diagnostic = span = None
+    reply_code = diagnostic = span = kind = None
     if diagnostic_field:
         typed = diagnostic_field.value
         # RFC 3464 §2.3.6: "type; text"; only the "smtp" type holds an SMTP reply.
@@ -172,6 +172,7 @@ def _finding(group, recipient, text):
         diagnostic=diagnostic or None,
         remote_mta=address_of(remote_mta) if remote_mta else None,
         span=span,
+        diagnostic_type=kind.strip().lower() if kind else None,
     )
 
 

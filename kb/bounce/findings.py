@@ -2,8 +2,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import advice, reasons
-from .replies import hard_bounce
+from . import advice, permanence, reasons
 
 
 class BounceError(ValueError):
@@ -35,6 +34,7 @@ class Finding:
     continuation prefixes dropped; `span` is (start, end) of the text it was read from in
     `Report.text` (its lines, with their prefixes and folds), or None when that text is not
     there as written (a base64 or quoted-printable part, another charset, HTML).
+    `diagnostic_type` is the type of an RFC 3464 Diagnostic-Code ("x-unix": a local program's).
     `esp` is the ESP's own verdict when the input was an ESP webhook event; `note` is a
     remark of the parser for a person (e.g. that an event carries no SMTP reply at all).
     """
@@ -48,16 +48,30 @@ class Finding:
     span: tuple[int, int] | None = None
     esp: EspVerdict | None = None
     note: str | None = None
+    diagnostic_type: str | None = None  # RFC 3464 §2.3.6, lower case ("smtp", "x-unix")
 
     @property
     def hard_bounce(self):
-        """True when permanent, False when transient, None when unknown (RFC 5321 §4.2.1)."""
-        return hard_bounce(self.reply_code, self.status)
+        """True when permanent, False when soft, None when unknown (permanence.py says how)."""
+        return self._permanence[0]
+
+    @property
+    def hard_bounce_why(self):
+        """One sentence saying why hard or soft, for a person."""
+        return self._permanence[1]
+
+    @cached_property
+    def _permanence(self):
+        return permanence.of(self)
 
     @cached_property  # read several times per finding (advice, summary); the phrases cost most
     def reason(self):
         """Why it bounced, as a Sisimai 4.25 reason name (see reasons.REASONS)."""
-        return reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command)
+        reason = reasons.reason_of(self.status, self.reply_code, self.diagnostic, self.action, self.command,
+                                   self.diagnostic_type)
+        if reason == "onhold" and self.esp and not (self.reply_code or self.status):
+            return reasons.reason_of_esp(self.esp.bounce_type, self.esp.detail) or reason
+        return reason
 
     @property
     def advice(self):

@@ -33,6 +33,7 @@ SIGNATURES = (
     ("sendmail", "----- transcript of session follows -----"),
     ("sendmail", "----- the following addresses had permanent fatal errors -----"),
     ("domino", "not listed in domino directory"),
+    ("google-groups", "the group you tried to contact"),
     ("messagingserver", "this report relates to a message you sent with the following header fields"),
 ) + tuple(("exchange", heading) for heading in wordings.EXCHANGE_HEADINGS)
 _SIGNATURE_SCAN_LIMIT = 8192
@@ -162,6 +163,39 @@ def mta_kind(texts):
             if phrase in head:
                 return kind
     return None
+
+
+# Notices whose text never names the failed address (an X-Failed-Recipients field does), by the
+# words their reason starts with. Google Groups: "We're writing to let you know that the group you
+# tried to contact (name) may not exist, or you may not have permission to post messages to the
+# group. A few more details on why you weren't able to post:", then its details as `* ...` lines.
+_UNNAMED_REASONS = ("the group you tried to contact",)
+_MAX_DETAILS = 5
+
+
+def unnamed_reason(texts):
+    """The reason a notice gives without naming the recipient, as one line, or None."""
+    for text in texts:
+        head = text[:_SIGNATURE_SCAN_LIMIT]
+        lowered = head.lower()
+        for words in _UNNAMED_REASONS:
+            at = lowered.find(words)
+            if at >= 0:
+                return _sentence_and_details(head, at)
+    return None
+
+
+def _sentence_and_details(text, at):
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1  # any line ending
+    lines = text[start:].splitlines()
+    kept = [lines[0].strip()]
+    for line in lines[1:]:
+        line = line.strip()
+        if line.startswith("*") and len(kept) <= _MAX_DETAILS:
+            kept.append(line.lstrip("* "))
+        elif line:
+            break
+    return " ".join(kept)
 
 
 def is_delay_notice(headers, text):

@@ -63,6 +63,7 @@ _REMOTE_HOST = Gated(re.compile(
 # mark is no part of the reply.
 _CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">", "#": "##"}
 MAX_CONTEXT_LINES = 8
+_RULE = re.compile(r"[-=_*]{10,}\s*$")
 COMMAND_LOOKBACK = 3
 
 
@@ -118,6 +119,8 @@ class _Scanner:
         self.senders = set()      # MAIL FROM addresses of a transcript: never a failed recipient
         self.listing = None       # the drafts of addresses listed alone on the last lines
         self.listings = []
+        self.sent = None          # the command of the transcript's last `>>>` line
+        self.answered_data = []   # drafts given a reply read as the answer to that `>>> DATA`
 
     def feed(self, offset, line):
         stripped = line.strip()
@@ -128,6 +131,8 @@ class _Scanner:
             return
         introduced_by = self.recent[-1] if self.recent else ""
         self.recent.append(line)
+        if stripped.startswith(">>>"):
+            self.sent, self.answered_data = _command_line(stripped[3:]), []
         if self.in_reply:
             start = self._continuation(line)
             if start is not None:
@@ -182,6 +187,7 @@ class _Scanner:
     def new_session(self, line):
         """A new SMTP session: its replies await the recipient they will name."""
         self.current, self.in_reply = None, False
+        self.sent, self.answered_data = None, []
         self.recent.append(line)  # it names the remote host
 
     def _recent_command(self):
@@ -191,6 +197,33 @@ class _Scanner:
             if command:
                 return command
         return None
+
+    def _transcript_command(self, line, draft):
+        """The command a transcript's `<<<` reply answered, as far as it is known yet."""
+        if not (self.sent and line.lstrip().startswith("<<<")):
+            return None
+        if self.sent == "DATA" and draft not in self.answered_data:
+            self.answered_data.append(draft)
+        return self.sent
+
+    def _reply_given_before(self, line, start):
+        """The draft whose reply this transcript line repeats word for word, or None."""
+        if not (self.sent and line.lstrip().startswith("<<<")):
+            return None
+        text = line[start:].strip()
+        return next((d for d in self.drafts if d.lines and d.lines[0][1].strip().rstrip(")") == text), None)
+
+    def _pipelined_reply(self):
+        """Another reply after `>>> DATA`: the ones before it answered pipelined RCPT TOs.
+
+        RFC 2920 §3.1: a client that pipelines sends RCPT TO and DATA together and reads the
+        replies in order, so sendmail writes `>>> DATA` before the replies to its RCPT TOs; the
+        last reply is DATA's own (`503 5.0.0 Need RCPT`, `554 5.5.1 no valid recipients`).
+        """
+        for draft in self.answered_data:
+            if draft.command == "DATA":
+                draft.command = "RCPT"
+        self.answered_data = []
 
     def _take(self, recipient):
         draft = self.by_recipient.get(recipient) if recipient else None
@@ -228,9 +261,17 @@ class _Scanner:
 
     def _read_reply_or_context(self, offset, line):
         reply = find_reply(line)
+        if reply is not None and self.sent == "DATA" and line.lstrip().startswith("<<<"):
+            self._pipelined_reply()
         if reply is None or reply.code[0] in "23":
             # A positive reply (a transcript's `250 2.1.5 Ok`) is no failure.
             self._read_context(offset, line)
+            return
+        copied = self._reply_given_before(line, reply.start)
+        if copied is not None:
+            # The transcript's copy of a reply a summary gave (sendmail's `(reason: 554 ...)`,
+            # then `>>> DATA` / `<<< 554 ...`): it names the command the reply answered.
+            copied.command = copied.command or self._transcript_command(line, copied)
             return
         draft = self._owner_of_reply(line, reply.start)
         if draft.reply is not None:
@@ -238,7 +279,7 @@ class _Scanner:
         draft.reply = reply
         draft.lines.append((offset + reply.start, line[reply.start:]))
         draft.closer = _closer(line[:reply.start])
-        draft.command = self._recent_command() or draft.command
+        draft.command = self._transcript_command(line, draft) or self._recent_command() or draft.command
         draft.remote_mta = _remote_host(self.recent)
         self.in_reply = True
         self.multiline_open = reply.multiline
@@ -268,6 +309,9 @@ class _Scanner:
         if current is None or current.reply is not None:
             return
         text = line.lstrip(" \t:;,.")  # what followed an address: "<user@example.org>: reason"
+        if _RULE.match(text):
+            current.context.append(None)  # a rule of dashes ends the paragraph (au's notice, then headers)
+            return
         if text and len(current.context) < MAX_CONTEXT_LINES:
             current.context.append((offset + len(line) - len(text), text))
         status = find_status(line) if current.status is None and "." in line else None
@@ -365,12 +409,37 @@ def finding_of(draft, spans):
 
 
 def context_text(draft):
-    """The free text that came with a recipient, up to the end of its first paragraph."""
-    kept = []
+    """The free text that came with a recipient, up to the end of its first paragraph.
+
+    A paragraph that only leads in to the reason (Domino's `because:`, Exim's `The following
+    text was generated during the delivery attempt:`, 1&1's `For the following reason:`) gives
+    way to the paragraph after it. A heading framed in dashes (Exim's `------ pipe to |prog
+    ... ------`) names what failed: its words stay, before the paragraph after it.
+    """
+    kept, lead_in, heading = [], None, []
     for item in draft.context:
-        if item is None:
-            if kept:
-                break
-            continue
-        kept.append(item)
-    return kept
+        if item is not None:
+            kept.append(item)
+        elif kept and _framed(kept):
+            heading, kept = _unframed(kept), []
+        elif kept and kept[-1][1].rstrip().endswith(":"):
+            lead_in, kept = lead_in or kept, []
+        elif kept:
+            break
+    if kept and kept[-1][1].rstrip().endswith(":"):
+        lead_in, kept = lead_in or kept, []
+    return heading + kept if kept else (lead_in or heading)
+
+
+def _framed(paragraph):
+    return paragraph[0][1].startswith("---") and paragraph[-1][1].rstrip().endswith("---")
+
+
+def _unframed(paragraph):
+    """A framed heading's lines without the dashes around them."""
+    (first_at, first), *rest = paragraph
+    words = first.lstrip("- ")
+    lines = [(first_at + len(first) - len(words), words)] + rest
+    last_at, last = lines[-1]
+    lines[-1] = (last_at, last.rstrip().rstrip("- "))
+    return [line for line in lines if line[1]]

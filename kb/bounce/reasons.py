@@ -66,12 +66,15 @@ _PHRASES = [
                     r"too many messages in (?:the|this) mailbox|mailbox exceeded|full mailbox"),
     ("norelaying", r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|not (?:permitted|allowed) to relay|"
                    r"unable to relay|we do not relay|no relaying|relay not permitted|relaying mail to .{0,80} is not allowed|"
-                   r"can ?not relay|not a gateway|insecure mail relay"),
+                   r"can ?not relay|not a gateway|insecure mail relay|not configured to relay"),
+    # The sending host's reputation named as the cause, even where the reply adds that its
+    # verdict protects users from spam (Gmail: "the very low reputation of the sending IP address").
+    ("blocked", r"reputation of the sending|(?:ip|sender|sending) reputation|low reputation"),
     ("spamdetected", r"\bspam\b|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
     ("blocked", r"black ?list|block ?list|blocked (?:using|by)|spamhaus|spamcop|barracuda|sorbs|\brbl\b|\bdnsbl\b|"
-                r"listed (?:at|on|in|by)|reputation|client host (?:\[[^\]]{0,60}\] )?(?:is )?(?:rejected|blocked)|"
+                r"(?<!not )listed (?:at|on|in|by)|reputation|client host (?:\[[^\]]{0,60}\] )?(?:is )?(?:rejected|blocked)|"
                 r"reverse (?:dns|lookup)|\bptr\b|rdns|no (?:dns|ptr) (?:record|entry)|hostname .{0,40}does not resolve|"
                 r"ip (?:address )?(?:is )?(?:blocked|blacklisted|banned|listed|not allowed)|"
                 r"connection (?:refused|rejected) (?:by|from)|open relay|user complaints|"
@@ -99,8 +102,8 @@ _PHRASES = [
                  r"from address .{0,30}(?:rejected|not allowed|invalid)|unverified address|"
                  r"sender verification|address verification failed|null sender|"
                  r"rejected by the recipient|refused by (?:the )?recipient|not accept(?:ing)? mail from|"
-                 r"your address has been|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
-    ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|"
+                 r"your address has been|(?:not have|without) permission to post|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
+    ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|recipient(?:'s)? preferences|"
                  r"blocked by (?:the )?(?:recipient|user)|user refuses|not accepting (?:any )?(?:mail|messages)|"
                  r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
     ("userunknown", r"user(?:name)? (?:is )?unknown|unknown (?:user|recipient|local|address|mailbox)|"
@@ -185,7 +188,7 @@ _BY_TEMPORARY_STATUS = {"7.1": "blocked", "7.2": "blocked", "4.1": "expired", "3
 # RFC 5321 §4.2.3: the basic reply codes that name one cause on their own.
 _BY_REPLY = {
     "452": "systemfull", "500": "syntaxerror", "501": "syntaxerror", "502": "syntaxerror",
-    "503": "syntaxerror", "504": "syntaxerror", "551": "hasmoved", "552": "mailboxfull",
+    "451": "systemerror", "503": "syntaxerror", "504": "syntaxerror", "551": "hasmoved", "552": "mailboxfull",
     "555": "syntaxerror",
 }
 
@@ -203,14 +206,21 @@ _STATUS_DECIDES = {"2.3": "exceedlimit", "2.2": "mailboxfull"}
 _NEVER_ANSWERED = re.compile(r"time(?:d)? ?out|did not accept our requests to connect|not reachable|"
                              r"unable to connect|could not connect", re.I)
 # What is noise to the phrases: addresses and URLs (an address "filtered@example.org" is no filter).
-_NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?")
+# So is a provider's boilerplate about spam in general (Gmail adds "To best protect our users
+# from spam" to SPF, DKIM and header refusals alike): it names no verdict on this message.
+_NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
+                    r"reduce the amount of spam", re.I)
 # Postfix's "Host not found, try again" is the resolver's TRY_AGAIN: a DNS failure for now.
-_FOR_NOW = re.compile(r"try again|temporar", re.I)
+# A bare "try again" is advice to a person ("check the domain and try again"), not the resolver.
+_FOR_NOW = re.compile(r"not found, try again|temporar", re.I)
 _ABOUT_THE_SENDING_HOST = {"CONN", "HELO", "EHLO"}
 _READ_CHARS = 2000
+# Diagnostic-Code types of a local delivery program's own report (sendmail and Postfix write
+# `X-Unix; 127`, the program's exit status, or its words): it failed, not an SMTP server.
+_LOCAL_PROGRAM = {"x-unix"}
 
 
-def reason_of(status=None, reply_code=None, diagnostic=None, action=None, command=None):
+def reason_of(status=None, reply_code=None, diagnostic=None, action=None, command=None, diagnostic_type=None):
     """The reason name (a key of REASONS) for one recipient's outcome."""
     if action in ("delivered", "relayed", "expanded"):
         return "delivered"
@@ -234,7 +244,8 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     if command in _BY_COMMAND and (reply_code or status):
         return _BY_COMMAND[command]
     return (_reason_of_status(status) or (action == "delayed" and "expired") or
-            _BY_REPLY.get(reply_code or "") or ("onhold" if action == "failed" else "undefined"))
+            _BY_REPLY.get(reply_code or "") or (diagnostic_type in _LOCAL_PROGRAM and "mailererror") or
+            ("onhold" if action == "failed" else "undefined"))
 
 
 def _refined(reason, words, detail, command, transient):
@@ -248,11 +259,30 @@ def _refined(reason, words, detail, command, transient):
         # "unknown user" is the mailbox's own filter refusing this message (Sisimai reads it so too).
         # A status naming a bad mailbox address (X.1.1) still says the address is unknown.
         return "filtered"
+    if reason == "userunknown" and not names_the_address and command != "RCPT" and detail and detail[:2] == "7.":
+        # RFC 3463 §3.8: an X.7.x status says the message was refused by a policy at the
+        # mailbox, whatever words follow; the status does not say the address is bad. (At RCPT
+        # TO, "invalid recipient" still speaks of the address.)
+        return "filtered"
     if reason in ("hostunknown", "userunknown", "systemerror") and command in _ABOUT_THE_SENDING_HOST:
         return "blocked"  # before any recipient was named, a refusal is of the sending host
     if reason == "hostunknown" and (transient or _FOR_NOW.search(words)):
         return "networkerror"  # a DNS lookup that failed for now proves nothing about the domain
     return reason
+
+
+# What an ESP's own words may decide for an event without SMTP data: only that the address is
+# gone, which they state plainly ("mailbox_not_found", "invalid domain"). Their other words
+# name their own lists: Brevo's "blocked : due to blacklist user" is the sender's suppression
+# list, no blocklist of the receiving side.
+_PLAIN_ESP_REASONS = {"userunknown", "hostunknown"}
+
+
+def reason_of_esp(bounce_type, detail):
+    """The reason an ESP's bounce type and words name plainly, or None."""
+    words = " ".join(w for w in (bounce_type, detail) if w).replace("_", " ")
+    reason = reason_of_text(words)
+    return reason if reason in _PLAIN_ESP_REASONS else None
 
 
 def reason_of_text(diagnostic):

@@ -14,6 +14,7 @@ import json
 import re
 
 from ..findings import BounceError, Report
+from ..replies import hard_bounce
 from . import (ahasend, amazon_ses, azure, brevo, mailersend, mailgun, mailjet, mailtrap, mandrill, postal,
                postmark, resend, scaleway, sendgrid, sparkpost, sweego, unisender_go)
 from .event import Event, Source
@@ -54,7 +55,7 @@ def read(text):
 
 def verdict_warning(finding):
     """A warning when the ESP's verdict and the reply codes disagree about permanence, else None."""
-    verdict, ours = finding.esp, finding.hard_bounce
+    verdict, ours = finding.esp, hard_bounce(finding.reply_code, finding.status)
     if verdict is None or verdict.permanent is None or ours is None or verdict.permanent == ours:
         return None
     theirs = "a permanent failure" if verdict.permanent else "a temporary failure"

@@ -113,6 +113,8 @@ def example_problems(entry):
             yield entry.code, f"example {example.position} has no source"
         elif not SOURCE_PLACE.search(example.source):
             yield entry.code, f"example {example.position}: its source names no URL or repository path to find it at"
+        if example.language and example.language_name is None:
+            yield entry.code, f"example {example.position}: “{example.language}” is not a language tag (de, fr, pt-BR)"
         found_enhanced = set(registry.ENHANCED_IN_TEXT.findall(example.text))
         leading = LEADING_BASIC.search(example.text)
         if entry.kind == codes.ENHANCED and found_enhanced and not any(_covers(entry, code) for code in found_enhanced):

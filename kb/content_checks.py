@@ -7,7 +7,7 @@ and fails when there are any. The test suite runs it on the fixtures.
 import re
 
 from kb import codes, registry, search
-from kb.models import Code
+from kb.models import Code, Provider
 
 MIN_SUMMARY = 200
 MIN_CAUSES = 2
@@ -24,6 +24,11 @@ INTERNAL_LINK = re.compile(r"/codes/([^/\s)\"'#?]+)/")
 SOURCE_PLACE = re.compile(r"https?://\S+|[\w-]+(?:\.[\w-]+)+/\S+|[\w.-]+/[\w./-]+")
 # The reply code an example starts with, after any "Remote Server returned '"-style lead-in.
 LEADING_BASIC = re.compile(r"(?<![\d.])([1-5][0-9][0-9])(?=[ -]|$)")
+# Who defines a code, as an entry must say it: an RFC in its references; the registry; for a
+# vendor's or a list's number, how it stands to the standards (outside the registry, no RFC).
+NAMES_AN_RFC = re.compile(r"\bRFC \d+")
+NAMES_THE_REGISTRY = re.compile(r"\bIANA\b|\bregistry\b", re.I)
+NAMES_THE_STANDARDS = re.compile(r"\bIANA\b|\bregistry\b|\bRFCs?\b", re.I)
 
 
 def all_problems(entries=None):
@@ -34,9 +39,11 @@ def all_problems(entries=None):
     yield from phrase_problems(entries)
     yield from phrase_count_problems(entries, known)
     yield from duplicate_example_problems(entries)
+    vendors = vendor_names()
     for entry in entries:
         yield from section_problems(entry)
         yield from standing_problems(entry)
+        yield from defined_by_problems(entry, vendors)
         yield from example_problems(entry)
         yield from link_problems(entry, known)
 
@@ -51,6 +58,7 @@ def entry_problems(entry):
     phrase_holders = [entry, *others.prefetch_related("phrases").distinct()]
     for check in (section_problems, standing_problems, example_problems):
         yield from (problem for _, problem in check(entry))
+    yield from (problem for _, problem in defined_by_problems(entry, vendor_names()))
     yield from (problem for _, problem in link_problems(entry, known))
     yield from (problem for code, problem in phrase_problems(phrase_holders) if code == entry.code)
 
@@ -106,6 +114,29 @@ def standing_problems(entry):
         yield code, "no RFC or registry defines this reply code: its standing must be vendor or folklore"
 
 
+def defined_by_problems(entry, vendors):
+    """The entry says who defines its code: an RFC, the registry, or one vendor (and that it is outside the standards)."""
+    code, standing, summary = entry.code, entry.standing, entry.summary
+    if standing == Code.Standing.RFC and not NAMES_AN_RFC.search(entry.references):
+        yield code, "its standing is “Defined by an RFC” but its references name no RFC"
+    if standing == Code.Standing.REGISTRY and not NAMES_THE_REGISTRY.search(summary + entry.references):
+        yield code, "its standing is “registry” but neither its summary nor its references name the IANA registry"
+    if standing in (Code.Standing.VENDOR, Code.Standing.FOLKLORE) and not NAMES_THE_STANDARDS.search(summary):
+        yield code, "its summary does not say how the code stands to the RFCs and the IANA registry"
+    if standing == Code.Standing.VENDOR and not any(name.search(summary) for name in vendors):
+        yield code, "a vendor's code: its summary names no vendor of providers.yaml as the one that defines it"
+
+
+def vendor_names():
+    """How summaries name a provider: each part of its name ("Microsoft 365 / Exchange Online / Outlook.com"
+    gives "Microsoft 365", "Microsoft", "Exchange Online", "Exchange", "Outlook.com"), as whole words."""
+    names = set()
+    for full in Provider.objects.values_list("name", flat=True):
+        for part in re.split(r"\s*/\s*", full.split("(")[0]):
+            names |= {part.strip(), part.split()[0]} if part.strip() else set()
+    return [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in sorted(names) if len(name) > 2]
+
+
 def example_problems(entry):
     """An example's own codes must be the entry's: its reply code, or its enhanced code."""
     for example in entry.examples.all():
@@ -113,6 +144,8 @@ def example_problems(entry):
             yield entry.code, f"example {example.position} has no source"
         elif not SOURCE_PLACE.search(example.source):
             yield entry.code, f"example {example.position}: its source names no URL or repository path to find it at"
+        if example.language and example.language_name is None:
+            yield entry.code, f"example {example.position}: “{example.language}” is not a language tag (de, fr, pt-BR)"
         found_enhanced = set(registry.ENHANCED_IN_TEXT.findall(example.text))
         leading = LEADING_BASIC.search(example.text)
         if entry.kind == codes.ENHANCED and found_enhanced and not any(_covers(entry, code) for code in found_enhanced):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kb import codes, search, search_index
 
@@ -363,6 +363,14 @@ class ExampleReply(CodeItem):
 
     def __str__(self):
         return f"{self.code.code} example {self.position}"
+
+    @property
+    def language_name(self):
+        """The English name of the reply's language ("German" for de, "Portuguese" for pt-BR); None if unknown."""
+        try:
+            return translation.get_language_info(self.language)["name"] if self.language else None
+        except KeyError:
+            return None
 
 
 class SearchPhrase(CodeItem):

@@ -1,13 +1,15 @@
 """Words: how text is cut into the words that search and matching compare. The one home of it.
 
 Pure Python. `tokens(text)` gives the words as written (lower case), `terms(text)`
-the same words as search compares them: filler words dropped, English endings
-stripped by the Snowball stemmer ("bounced", "bounces" and "bouncing" are one
-term), so that a query and an entry meet however either is inflected.
+the same words as search compares them: filler words dropped, accents dropped
+("refusé" and "refuse" are one term), English endings stripped by the Snowball
+stemmer ("bounced", "bounces" and "bouncing" are one term), so that a query and
+an entry meet however either is inflected or accented.
 """
 
 import functools
 import re
+import unicodedata
 
 import snowballstemmer
 
@@ -36,8 +38,17 @@ def tokens(text):
 
 @functools.lru_cache(maxsize=100_000)
 def stem(word):
+    word = _unaccented(word)
     # Digits and mixed tokens (tss04, as3150, 5xx) are names, not English words.
     return _stemmer.stemWord(word) if word.isalpha() else word
+
+
+def _unaccented(word):
+    """word without its accents: servers often drop them (Orange's "Mail rejete", "Boite"), people type them."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
 
 
 def terms(text):

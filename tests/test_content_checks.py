@@ -3,7 +3,7 @@
 from django.test import TestCase
 
 from kb import content_checks, registry, search
-from kb.models import Code, SearchPhrase
+from kb.models import Code, Provider, SearchPhrase
 from tests.helpers import KnowledgeBaseTestCase, make_code
 
 
@@ -106,3 +106,42 @@ class PublishedKnowledgeBaseTests(KnowledgeBaseTestCase):
                 expected = holders[search.phrase_terms(phrase.text)]
                 first = Code.objects.search(phrase.text).values_list("code", flat=True)[: len(expected)]
                 self.assertEqual(set(first), expected)
+
+
+class DefinedByTests(TestCase):
+    """Every entry says who defines its code: an RFC, the IANA registry, or one vendor outside them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        Provider.objects.create(slug="microsoft", name="Microsoft 365 / Exchange Online / Outlook.com")
+
+    def problems(self, code, standing, summary, references="RFC 3463 §3.8"):
+        entry = make_code(code, standing=standing, summary=summary, references=references)
+        return [problem for _, problem in content_checks.defined_by_problems(entry, content_checks.vendor_names())]
+
+    def test_a_vendor_entry_names_its_vendor_and_how_it_stands_to_the_registry(self):
+        self.assertEqual(self.problems("5.7.64", Code.Standing.VENDOR,
+                                       "Exchange Online's own detail; the IANA registry has no X.7.64."), [])
+
+    def test_a_vendor_entry_that_names_no_vendor_is_reported(self):
+        self.assertEqual(self.problems("5.7.64", Code.Standing.VENDOR, "A detail outside the IANA registry."),
+                         ["a vendor's code: its summary names no vendor of providers.yaml as the one that defines it"])
+
+    def test_a_vendor_entry_silent_about_the_standards_is_reported(self):
+        self.assertEqual(self.problems("5.7.64", Code.Standing.VENDOR, "Microsoft sends it for relayed mail."),
+                         ["its summary does not say how the code stands to the RFCs and the IANA registry"])
+
+    def test_a_vendor_is_named_as_a_whole_word(self):
+        # "Exchanger" is not Exchange Online; "Outlook.com" is named with its dot.
+        self.assertEqual(len(self.problems("5.7.65", Code.Standing.VENDOR, "An Exchanger's detail, not the registry's.")), 1)
+        self.assertEqual(self.problems("5.7.66", Code.Standing.VENDOR, "Outlook.com's detail, not the registry's."), [])
+
+    def test_an_rfc_entry_names_an_rfc_and_a_folklore_one_says_no_rfc_defines_it(self):
+        self.assertEqual(self.problems("5.1.1", Code.Standing.RFC, "Bad mailbox.", references="IANA registry"),
+                         ["its standing is “Defined by an RFC” but its references name no RFC"])
+        self.assertEqual(self.problems("441", Code.Standing.FOLKLORE, "No RFC defines 441."), [])
+        self.assertEqual(len(self.problems("442", Code.Standing.FOLKLORE, "Popular lists carry it.")), 1)
+
+    def test_a_registry_entry_names_the_registry(self):
+        self.assertEqual(len(self.problems("5.7.21", Code.Standing.REGISTRY, "A DKIM failure.", references="")), 1)
+        self.assertEqual(self.problems("5.7.22", Code.Standing.REGISTRY, "Listed in the IANA registry."), [])

@@ -88,7 +88,7 @@ class PreviewTests(TestCase):
     def test_needs_attention_lists_failing_entries_drafts_and_open_feedback(self):
         Feedback.objects.create(kind="match", entry=self.entry, text="550 5.1.1 User unknown")
         self.client.force_login(self.editor)
-        with self.assertNumQueries(15):  # session, user, 2 permissions, the checks (8), feedback, drafts
+        with self.assertNumQueries(16):  # session, user, 2 permissions, the checks (9), feedback, drafts
             response = self.client.get("/admin/kb/code/needs-attention/")
         self.assertContains(response, "1 resolution steps, needs at least 3")
         self.assertContains(response, "A vendor&#x27;s draft")

@@ -165,6 +165,16 @@ class ExampleSourceTests(KnowledgeBaseTestCase):
     def test_a_source_must_say_where_to_find_the_reply(self):
         self.assertEqual(len(self._problems("a public log fixture somewhere")), 1)
 
+    def test_a_language_must_be_a_language_tag(self):
+        ExampleReply.objects.update_or_create(code=self.entry, position=1, defaults={
+            "text": "550 5.9.8 nein", "source": "https://example.org/a", "language": "german"})
+        self.assertEqual(list(content_checks.example_problems(self.entry)),
+                         [("5.9.8", "example 1: “german” is not a language tag (de, fr, pt-BR)")])
+        for tag in ("de", "pt-BR", "zh-hans"):
+            with self.subTest(tag=tag):
+                ExampleReply.objects.filter(code=self.entry).update(language=tag)
+                self.assertEqual(list(content_checks.example_problems(self.entry)), [])
+
     def test_urls_and_repository_paths_are_places(self):
         for source in ("https://github.com/mailcow/mailcow-dockerized/issues/2532",
                        "github.com/sisimai/set-of-emails maildir/bsd/lhost-postfix-01.eml",

@@ -168,6 +168,14 @@ class RankingTests(SimpleTestCase):
         self.assertEqual(self.rank("5.7.620", index), ["5.7.606"])
         self.assertIsNone(index.entry_for("5.7.650"))
 
+    def test_accents_do_not_separate_a_query_from_a_reply(self):
+        # Orange drops its accents ("Mail rejete", "Boite"); people type them, and the other way round.
+        index = search.Index([entry(1, "5.2.0", "Other mailbox status", ("reply", "550 5.2.0 Mail rejete. ofr_506")),
+                              entry(2, "5.5.0", "Other protocol status", ("reply", "5.5.0 Service refusé LPN003_109"))])
+        self.assertEqual(self.rank("rejeté", index), ["5.2.0"])
+        self.assertEqual(self.rank("refuse", index), ["5.5.0"])
+        self.assertEqual(search.read("Émetteur refusé").terms, search.read("emetteur refuse").terms)
+
     def test_nothing_typed_finds_nothing(self):
         self.assertEqual(self.rank(""), [])
 
@@ -590,6 +598,15 @@ QUERY_TABLE = [
     ("mesage too large", TOO_LARGE),
     ("dkim fial", DKIM_FAILED),
     ("blackisted ip", BLOCKLISTED),
+    # Localised replies (fixtures/replies-localised.yaml), typed with or without their accents
+    ("Benutzer nicht bekannt", "550"),
+    ("Speichervolumen ueberschritten", "550"),
+    ("destinatario desconocido", "550"),
+    ("boite du destinataire archivee", "5.1.1"),
+    ("boîte du destinataire archivée", "5.1.1"),
+    ("émetteur invalide", "5.1.0"),
+    ("trop de connexions", "421"),
+    ("taille limite du message atteinte", "5.2.0"),
 ]
 
 

@@ -158,6 +158,22 @@ class EntryLinkAndExamplesTests(TestCase):
         self.assertNotContains(response, 'href="corpus/bsd/x.eml"')
 
 
+    def test_a_localised_reply_says_its_language_and_is_marked_for_screen_readers(self):
+        entry = make_code("550")
+        ExampleReply.objects.create(code=entry, position=1, source="x", text="550 Benutzer unbekannt", language="de")
+        ExampleReply.objects.create(code=entry, position=2, source="x", text="550 User unknown")
+        html = page_text(self.client.get(reverse("code_detail", args=["550"])))
+        self.assertIn('<pre lang="de"><code>550 Benutzer unbekannt</code></pre>', html)
+        self.assertIn('<span class="example-language">In German</span>', html)
+        self.assertEqual(html.count("example-language"), 1)
+
+    def test_an_unknown_language_tag_is_shown_as_written(self):
+        entry = make_code("550")
+        ExampleReply.objects.create(code=entry, position=1, source="x", text="550 nope", language="xx-yy")
+        self.assertContains(self.client.get(reverse("code_detail", args=["550"])),
+                            '<span class="example-language">In xx-yy</span>', html=True)
+
+
 class MissingEntryTests(TestCase):
     def test_a_well_formed_code_without_entry_gets_a_helpful_404(self):
         make_code("5.1.1", title="Bad destination mailbox address")

@@ -137,6 +137,7 @@ SCHEMAS = {
             "matched_because": STRING,
             "provider": _nullable(_object({"slug": STRING, "name": STRING, "url": URL})),
             "hard_bounce": {"type": ["boolean", "null"]},
+            "hard_bounce_why": {**STRING, "description": "Why it is hard or soft: the code's class, or what overrides it."},
             "reason": _enum(reasons.REASONS),
             "advice": _enum(advice.ACTIONS),
             "advice_why": STRING,

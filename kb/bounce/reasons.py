@@ -214,6 +214,32 @@ _NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?|protect our users from s
 # A bare "try again" is advice to a person ("check the domain and try again"), not the resolver.
 _FOR_NOW = re.compile(r"not found, try again|temporar", re.I)
 _ABOUT_THE_SENDING_HOST = {"CONN", "HELO", "EHLO"}
+# Orange and La Poste end their replies with a tag, OFR (Orange), LPN (La Poste) or OUK, then
+# "_NNN" or "NNN_NNN": its last three digits name the cause, as Orange's postmaster pages list
+# them (https://www.postmastery.com/orange-postmaster-smtp-error-codes-ofr/, also read by Sisimai's
+# Rhost::FrancePTT). The tag is the provider's own verdict, so it decides before the generic
+# words beside it ("Service refuse. Veuillez essayer plus tard" is said for many causes). Tags
+# documented only as "try later" (105, 108, 109, 201, 423, 424, 513) name no cause: the words decide.
+_ORANGE_TAG = re.compile(r"\b(?:lpn|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b")
+_BY_ORANGE_TAG = {
+    "102": "blocked",        # source IP blocked for spamming
+    "103": "blocked",        # service refused to the sending host
+    "104": "toomanyconn",    # too many connections, slow down
+    "305": "securityerror",  # invalid authentication code
+    "401": "blocked",        # SPF: the host is not allowed to send for the domain
+    "402": "securityerror",  # authentication required
+    "403": "rejected", "405": "rejected", "415": "rejected",  # invalid sender
+    "416": "userunknown", "418": "userunknown",  # invalid recipient
+    "417": "mailboxfull",    # recipient over quota
+    "420": "suspend",        # recipient's mailbox archived
+    "421": "rejected",       # MAIL FROM not owned by the user
+    "426": "suspend",        # recipient's account blocked
+    "505": "systemerror",    # service refused by a failing system
+    "506": "spamdetected",   # mail rejected as spam
+    "510": "blocked",        # service refused to the sending host
+    "514": "mesgtoobig",     # message size limit reached
+    "999": "blocked",        # service refused to the sending host (its reputation)
+}
 _READ_CHARS = 2000
 # Diagnostic-Code types of a local delivery program's own report (sendmail and Postfix write
 # `X-Unix; 127`, the program's exit status, or its words): it failed, not an SMTP server.
@@ -234,6 +260,9 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     # A reply states its cause in its first lines; reading no further keeps a huge folded
     # diagnostic from costing 30 scans of itself.
     words = _NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS])
+    tagged = _reason_of_orange_tag(words)
+    if tagged:
+        return tagged
     reason = reason_of_text(words)
     if reason in _WEAK and command in _BY_COMMAND:
         reason = _BY_COMMAND[command]
@@ -295,6 +324,12 @@ def reason_of_text(diagnostic):
             return reason
     # A localised notice: "Postfach voll", "ユーザが存在しません" (wordings.py).
     return wordings.meaning(diagnostic)
+
+
+def _reason_of_orange_tag(words):
+    """The reason an Orange or La Poste tag (OFR_999, LPN007_416) documents, or None."""
+    found = _ORANGE_TAG.search(words.lower())
+    return _BY_ORANGE_TAG.get(found.group(1)) if found else None
 
 
 def _reason_of_status_detail(detail):

@@ -166,3 +166,25 @@ class SisimaiIsWrongTests(unittest.TestCase):
         self.assertEqual(finding.reason, "userunknown")
 
 
+
+
+class ProviderTagTests(unittest.TestCase):
+    """Orange and La Poste tag each refusal (OFR_999, LPN007_426); the tag's documented meaning decides."""
+
+    def test_the_same_service_refused_words_get_the_reason_of_their_tag(self):
+        # Replies from tests/data/sisimai (rhost-franceptt-07, -08): the words are alike, the tags differ.
+        refused = "Service refuse. Veuillez essayer plus tard. Service refused, please try later."
+        self.assertEqual(reason_of("4.0.0", "421", f"421 mwinf5c77 ME {refused} OFR_999 [999]"), "blocked")
+        self.assertEqual(reason_of("4.2.0", "421", f"421 4.2.0 {refused} OFR005_505 [505]"), "systemerror")
+
+    def test_a_la_poste_tag_decides_over_generic_words(self):
+        # rhost-franceptt-05: "bloque" (blocked) is said of the recipient's account, tag 426.
+        self.assertEqual(reason_of("5.5.0", "550", "550 5.5.0 Le compte du destinataire est bloque. The recipient "
+                                   "account isblocked. LPN007_426"), "suspend")
+
+    def test_a_tag_documented_only_as_try_later_leaves_the_reason_to_the_words(self):
+        self.assertEqual(reason_of("5.5.0", "550", "550 5.5.0 Service refuse. Veuillez essayer plus tard. service "
+                                   "refused, please try later. LPN001_108 mailbox full"), "mailboxfull")
+
+    def test_a_tag_needs_its_digits_and_a_word_boundary(self):
+        self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 user unknown ref OFR_9990"), "userunknown")

@@ -188,3 +188,8 @@ class ProviderTagTests(unittest.TestCase):
 
     def test_a_tag_needs_its_digits_and_a_word_boundary(self):
         self.assertEqual(reason_of("5.1.1", "550", "550 5.1.1 user unknown ref OFR_9990"), "userunknown")
+
+    def test_mimecasts_host_network_refusal_is_its_geographical_policy(self):
+        # rhost-mimecast-01; Mimecast documents this 554 as its Geographical Restriction policy.
+        self.assertEqual(reason_of("5.0.0", "554", "554 Host network not allowed - https://community.mimecast.com/docs/"
+                                   "DOC-1369#554 [z7qZw5BPd1zlDYHka4589ru.us222]"), "policyviolation")

@@ -87,7 +87,9 @@ _PHRASES = [
                 r"inactive|locked|frozen|expired|closed)\b|account (?:is |has been )?blocked|inactive (?:account|user|mailbox)|not active|no longer active|"
                 r"account (?:has been )?terminated|deactivated"),
     ("hasmoved", r"has moved|moved to|no longer (?:at|with)|address has changed|changed (?:his|her|their) address"),
-    ("policyviolation", r"dmarc|unauthenticated email|multiple addresses in from|policy (?:violation|reasons|rejection)|(?:denied|rejected|refused|blocked) "
+    # Mimecast's "554 Host network not allowed" is its Geographical Restriction policy (Mimecast
+    # SMTP Error Codes, community.mimecast.com/s/article/Mimecast-SMTP-Error-Codes-842605754).
+    ("policyviolation", r"host network not allowed|dmarc|unauthenticated email|multiple addresses in from|policy (?:violation|reasons|rejection)|(?:denied|rejected|refused|blocked) "
                         r"(?:by|due to|because of) (?:our )?(?:local )?policy|violat(?:es|ion of) (?:our )?"
                         r"(?:\w+ ){0,2}polic|closed (?:mailing )?list|not accepted for policy|"
                         r"security issue|potential security|(?:prohibited|illegal|forbidden) (?:content|attachment|file)"),

@@ -169,7 +169,7 @@ class SisimaiIsWrongTests(unittest.TestCase):
 
 
 class ProviderTagTests(unittest.TestCase):
-    """Orange and La Poste tag each refusal (OFR_999, LPN007_426); the tag's documented meaning decides."""
+    """What a provider documents for its own tags and replies decides (Orange, La Poste, Mimecast)."""
 
     def test_the_same_service_refused_words_get_the_reason_of_their_tag(self):
         # Replies from tests/data/sisimai (rhost-franceptt-07, -08): the words are alike, the tags differ.

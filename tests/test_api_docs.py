@@ -25,9 +25,10 @@ class ApiDocsTests(KnowledgeBaseTestCase):
         self.assertContains(response, '<a href="/api/">API</a>', html=True)
         page = self.client.get("/api/")
         self.assertEqual(page["Content-Type"], "text/html; charset=utf-8")
-        for endpoint in ["/api/v1/codes/&lt;code&gt;/", "/api/v1/codes/", "/api/v1/suggest", "/api/v1/analyze"]:
+        for endpoint in ["/api/v1/codes/&lt;code&gt;/", "/api/v1/codes/", "/api/v1/suggest", "/api/v1/analyze",
+                         "/api/v1/providers/", "/api/v1/providers/&lt;slug&gt;/"]:
             self.assertContains(page, f"<code>GET {endpoint}</code>" if "analyze" not in endpoint else f"<code>POST {endpoint}</code>")
-        self.assertContains(page, "curl ", count=5)
+        self.assertContains(page, "curl ", count=7)
         for status in ("400", "404", "413", "429", "503"):
             self.assertContains(page, f"<td>{status}</td>")
 

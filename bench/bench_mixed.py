@@ -20,9 +20,8 @@ import signal
 import sys
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -74,7 +73,6 @@ def main():
     args = parser.parse_args()
 
     _, env = server_env("bench_mixed", args)
-    create_database(args.database_url)
     redis.Redis.from_url(args.cache_url).flushdb()
     env["CACHE_URL"] = args.cache_url
     prepare_database(env, fresh_sqlite=False)
@@ -120,15 +118,6 @@ def main():
         return 1
     print("OK: no error and p99 within target")
     return 0
-
-
-def create_database(url):
-    """CREATE DATABASE unless it exists, connected to the server's `postgres` database."""
-    name = urlsplit(url).path.lstrip("/")
-    admin_url = urlsplit(url)._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def get_paths(base):

@@ -27,7 +27,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -196,12 +196,25 @@ def prepare_database(env, fresh_sqlite):
     """
     if fresh_sqlite:
         Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    elif env["DATABASE_URL"].startswith("postgres"):
+        create_database(env["DATABASE_URL"])
     manage = [sys.executable, "manage.py"]
     for command in (["collectstatic", "--noinput"], ["migrate", "--noinput"], ["load_kb"]):
         subprocess.run([*manage, *command, "--verbosity", "0"], cwd=ROOT, env=env, check=True)
     if env["DATABASE_URL"].startswith("postgres"):
         vacuum = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
         subprocess.run([*manage, "shell", "--command", vacuum], cwd=ROOT, env=env, check=True)
+
+
+def create_database(url):
+    """CREATE DATABASE unless it exists, connected to the server's `postgres` database."""
+    import psycopg  # only the PostgreSQL runs need it
+
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = urlsplit(url)._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def free_port():

@@ -54,13 +54,20 @@ def entry_problems(entry):
         "causes", "steps", "examples", "phrases", "categories", "related", "related_from"
     ).get(pk=entry.pk)
     known = set(Code.objects.published().values_list("code", flat=True)) | {entry.code}
-    others = Code.objects.published().exclude(pk=entry.pk).filter(phrases__text__in=[p.text for p in entry.phrases.all()])
-    phrase_holders = [entry, *others.prefetch_related("phrases").distinct()]
+    phrase_holders = [entry, *_holders_of_same_phrases(entry)]
     for check in (section_problems, standing_problems, example_problems):
         yield from (problem for _, problem in check(entry))
     yield from (problem for _, problem in defined_by_problems(entry, vendor_names()))
     yield from (problem for _, problem in link_problems(entry, known))
     yield from (problem for code, problem in phrase_problems(phrase_holders) if code == entry.code)
+
+
+def _holders_of_same_phrases(entry):
+    """Published entries with a phrase that search reads as one of entry's ("Mailbox full" and
+    "mailbox is full"), so that the admin warns as check_content does, not only on identical text."""
+    mine = {search.phrase_terms(phrase.text) for phrase in entry.phrases.all()}
+    others = Code.objects.published().exclude(pk=entry.pk).prefetch_related("phrases")
+    return [other for other in others if any(search.phrase_terms(p.text) in mine for p in other.phrases.all())]
 
 
 def _published_entries():

@@ -42,6 +42,13 @@ class PhraseProblemTests(TestCase):
         add_phrases(self.full, "mailbox full")
         self.assertEqual(len(phrase_problems_of(self.unknown, self.full)), 2)
 
+    def test_an_entry_change_page_warns_of_a_phrase_another_entry_words_differently(self):
+        # The admin checks one entry: another entry's "Mailbox is full" is its "mailbox full".
+        add_phrases(self.unknown, "Mailbox is full")
+        add_phrases(self.full, "mailbox full")
+        problems = list(content_checks.entry_problems(self.full))
+        self.assertTrue(any("also on 5.1.1" in problem for problem in problems), problems)
+
     def test_a_phrase_marked_shared_that_no_other_entry_has_is_reported(self):
         add_phrases(self.full, "over quota", shared=True)
         self.assertEqual(phrase_problems_of(self.full), [("5.2.2", "the search phrase “over quota” is marked shared, but no other entry has it")])

@@ -9,9 +9,26 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from kb import page_cache
+from kb import page_cache, ratelimit
 
 logger = logging.getLogger(__name__)
+
+
+class ForwardedProtoMiddleware:
+    """X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) counts only when a trusted proxy sent it.
+
+    Otherwise any client could claim HTTPS over plain HTTP, and Django would skip the
+    redirect and treat the connection as secure. First in MIDDLEWARE, before anything asks
+    request.is_secure().
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not ratelimit.from_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
 
 
 class CachePolicyMiddleware:

@@ -9,7 +9,8 @@ would make a cache outage a site outage. A warning is logged for each such reque
 The client is the peer that connected, unless that peer is one of TRUSTED_PROXIES:
 then X-Forwarded-For is read from the right, past every trusted proxy, and the
 first address that is not one is the client. Whatever a client writes further
-left in that header is its own claim and is ignored.
+left in that header is its own claim and is ignored. The same trust decides whose
+X-Forwarded-Proto says the visitor came over HTTPS (kb.middleware.ForwardedProtoMiddleware).
 """
 
 import hashlib
@@ -48,6 +49,11 @@ def _address(text):
 
 def _trusted(address):
     return address is not None and any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def from_trusted_proxy(request):
+    """Whether the peer that connected is one of TRUSTED_PROXIES (whose X-Forwarded-* headers count)."""
+    return _trusted(_address(request.META.get("REMOTE_ADDR", "")))
 
 
 def client_address(request):

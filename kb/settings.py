@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kb.middleware.BrowserPolicyMiddleware",
@@ -183,7 +184,8 @@ def envnetworks(name):
 
 # The proxies (load balancers) whose X-Forwarded-For is believed; kb/ratelimit.py
 # is the one reader of the client's address (the rate limit's, and the admin's lockout
-# through AXES_CLIENT_IP_CALLABLE). Empty: the peer itself is the client.
+# through AXES_CLIENT_IP_CALLABLE), and only they may say the visitor came over HTTPS
+# (X-Forwarded-Proto, kb.middleware.ForwardedProtoMiddleware). Empty: the peer itself is the client.
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
 
 HTTPS = envbool("HTTPS", not DEBUG)

@@ -131,3 +131,22 @@ class TrustedProxiesSettingTests(SimpleTestCase):
         readers = [path.name for path in Path(ratelimit.__file__).parent.rglob("*.py")
                    if "REMOTE_ADDR" in path.read_text() or "X_FORWARDED_FOR" in path.read_text()]
         self.assertEqual(readers, ["ratelimit.py"])
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[],
+                   SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+class ForwardedProtoTests(SimpleTestCase):
+    """Only a trusted proxy may say the visitor came over HTTPS; anyone else is redirected to it."""
+
+    def get(self, peer):
+        return self.client.get("/healthz", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=peer, secure=False)
+
+    def test_a_trusted_proxy_saying_https_is_believed(self):
+        with proxies("10.0.0.0/8"):
+            self.assertEqual(self.get("10.1.2.3").status_code, 200)
+
+    def test_a_client_claiming_https_over_plain_http_is_redirected(self):
+        with proxies("10.0.0.0/8"):
+            response = self.get("198.51.100.9")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].startswith("https://"))

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import codes, ratelimit
+from kb import codes, page_cache, ratelimit
 from kb.bounce import BounceError, batch, parse
 from kb.filters import LIST_PAGE_SIZE, MAX_QUERY_LENGTH, listing
 from kb.forms import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, WEB_LIMITS, AnalyzeForm
@@ -43,8 +43,13 @@ def code_list(request):
     )
 
 
+# The answers of one entry or provider are the same for everyone: kept like public pages.
 @require_GET
 def code_detail(request, code):
+    return page_cache.serve(request, f"api:code:{code}", lambda: _code_detail(request, code))
+
+
+def _code_detail(request, code):
     entry = (
         Code.objects.published()
         .filter(code=code)
@@ -74,11 +79,19 @@ def code_detail(request, code):
 
 @require_GET
 def provider_list(request):
+    return page_cache.serve(request, "api:providers", lambda: _provider_list(request))
+
+
+def _provider_list(request):
     return JsonResponse({"results": [_provider_summary(request, p) for p in Provider.objects.all()]})
 
 
 @require_GET
 def provider_detail(request, slug):
+    return page_cache.serve(request, f"api:provider:{slug}", lambda: _provider_detail(request, slug))
+
+
+def _provider_detail(request, slug):
     provider = Provider.objects.filter(slug=slug).first()
     if provider is None:
         return _error(f"No provider “{slug}”.", 404)

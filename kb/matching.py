@@ -3,8 +3,8 @@
 The order of evidence: the exact enhanced status code, then the basic reply code,
 then the enhanced code's family (X.Y.0), and only when the bounce carries no
 usable code, the real example reply (or entry title) whose words are most like
-the diagnostic. One `Matcher` serves many findings: the CLI keeps one for a
-whole run, so each entry is read once.
+the diagnostic. The entries come from a per-process copy of the published
+content (`Content`), read again only when the content token changes.
 """
 
 import math
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from kb import providers, registry
+from kb import providers, registry, search_index
 from kb.bounce import esp, wordings
 from kb.bounce.replies import hard_bounce as code_permanence
 from kb.words import tokens
@@ -58,26 +58,44 @@ def words(text):
     return [word for word in tokens(_NOISE.sub(" ", text or "")) if word.isalpha() and len(word) > 1]
 
 
+class Content:
+    """What matching reads of the knowledge base: every published entry with its examples,
+    and the providers. Kept per process and content token (search_index.derived), so a
+    request reads none of it while the content stays the same; it holds content only."""
+
+    def __init__(self, using="default"):
+        examples = Prefetch("examples", queryset=ExampleReply.objects.using(using).select_related("provider"))
+        self.entries = {entry.code: entry for entry in Code.objects.using(using).published().prefetch_related(examples)}
+        self.providers = list(Provider.objects.using(using).all())
+        self.vectors = {}  # {code: [(word vector, example)]}, filled as entries are matched
+
+    def example_vectors(self, entry):
+        if entry.code not in self.vectors:
+            self.vectors[entry.code] = [(unit_vector(Counter(words(ex.text))), ex) for ex in entry.examples.all()]
+        return self.vectors[entry.code]
+
+
+def current_content():
+    return search_index.derived("default", "matching", Content)
+
+
 class Matcher:
     def __init__(self):
-        self._entries = {}
-        self._complete = False  # True once every published entry is loaded
-        self._vectors = {}
-        # One Matcher serves one request or one CLI run: the search index is read once, and a
+        # One Matcher serves one request or one CLI run: the content is read once, and a
         # bounce text's words are looked up once (a night's mbox repeats its servers' wordings
-        # with other addresses, which words() drops).
+        # with other addresses, which words() drops). What the texts gave dies with the Matcher.
+        self._content = None
         self._index = None
         self._similar = {}
-        self._providers = None
+
+    @property
+    def content(self):
+        if self._content is None:
+            self._content = current_content()
+        return self._content
 
     def match_all(self, findings, with_examples=True):
-        self._load_entries({code for f in findings for code in _candidate_codes(f)})
         return [self.match(finding, with_examples) for finding in findings]
-
-    def preload(self):
-        """Load every published entry at once: cheaper than many small loads for a batch of files."""
-        self._load_entries(set(Code.objects.published().values_list("code", flat=True)))
-        self._complete = True
 
     def match(self, finding, with_example=True):
         """The entry for a finding; with_example=False skips choosing the closest example reply."""
@@ -94,27 +112,13 @@ class Matcher:
 
     def provider_of(self, finding):
         """Who generated the reply: by the remote server's host, else by what the text carries."""
-        if self._providers is None:
-            self._providers = list(Provider.objects.all())
-        return providers.identify(finding.diagnostic, finding.remote_mta, self._providers)
+        return providers.identify(finding.diagnostic, finding.remote_mta, self.content.providers)
 
     def _entry(self, code):
-        if code not in self._entries and not self._complete:
-            self._load_entries({code})
-        return self._entries.get(code)
-
-    def _load_entries(self, wanted):
-        missing = wanted - self._entries.keys()
-        if not missing or self._complete:
-            return
-        examples = Prefetch("examples", queryset=ExampleReply.objects.select_related("provider"))
-        found = Code.objects.published().filter(code__in=missing).prefetch_related(examples)
-        by_code = {entry.code: entry for entry in found}
-        for code in missing:
-            self._entries[code] = by_code.get(code)
+        return self.content.entries.get(code)
 
     def _closest_example(self, diagnostic, entry):
-        examples = self._example_vectors(entry)
+        examples = self.content.example_vectors(entry)
         if not examples or not diagnostic:
             return None, None
         # Plain word counts: within one entry, every example shares the topic, so no IDF is needed.
@@ -123,12 +127,6 @@ class Matcher:
         if score < MIN_EXAMPLE_SIMILARITY:
             return None, None
         return best, round(score, 2)
-
-    def _example_vectors(self, entry):
-        """[(word vector, example)] of an entry, computed once per Matcher."""
-        if entry.code not in self._vectors:
-            self._vectors[entry.code] = [(unit_vector(Counter(words(ex.text))), ex) for ex in entry.examples.all()]
-        return self._vectors[entry.code]
 
     def _most_similar(self, text):
         if text not in self._similar:
@@ -175,10 +173,6 @@ class Matcher:
         match.why = (f"The bounce carries no code; its words say what {entry.code} means "
                         f"({entry.title.lower()}), in the notice's own language.")
         return True
-
-
-def _candidate_codes(finding):
-    return [code for code, _ in _code_candidates(finding)]
 
 
 def _code_candidates(finding):

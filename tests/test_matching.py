@@ -81,9 +81,19 @@ class MatchingTests(TestCase):
 
     def test_matching_many_findings_takes_a_bounded_number_of_queries(self):
         findings = [finding("550", "5.1.1", "User unknown")] * 20 + [finding("552", "5.2.2", "full")] * 20
-        with self.assertNumQueries(3):  # the entries, their examples, and the providers (once per Matcher)
+        with self.assertNumQueries(4):  # the token, the entries, their examples and the providers, once per Matcher
             matches = Matcher().match_all(findings)
         self.assertEqual({m.entry.code for m in matches}, {"5.1.1", "5.2.2"})
+
+    def test_the_content_is_read_once_per_process_until_it_changes(self):
+        Code.objects.rebuild_search_index()
+        Matcher().match(finding("552", "5.2.2", "full"))
+        with self.assertNumQueries(1):  # the token only
+            self.assertEqual(Matcher().match(finding("552", "5.2.2", "full")).entry, self.e522)
+        self.e522.title = "Mailbox over its quota"
+        self.e522.save()
+        Code.objects.rebuild_search_index()
+        self.assertEqual(Matcher().match(finding("552", "5.2.2", "full")).entry.title, "Mailbox over its quota")
 
     def test_unpublished_entries_are_never_matched(self):
         Code.objects.filter(code="5.1.1").update(published=False)

@@ -59,6 +59,18 @@ class EntryPageCacheTests(TestCase):
         self.assertContains(after, "Mailbox over quota")
         self.assertNotEqual(after["ETag"], before["ETag"])
 
+    def test_the_api_answers_of_an_entry_and_of_providers_are_kept_and_validated_too(self):
+        for path in ["/api/v1/codes/5.1.1/", "/api/v1/providers/"]:
+            with self.subTest(path=path):
+                first = self.client.get(path)
+                self.assertIn("public", first["Cache-Control"])
+                with self.assertNumQueries(1):  # the content's token
+                    self.assertEqual(self.client.get(path).json(), first.json())
+                self.assertEqual(self.client.get(path, headers={"if-none-match": first["ETag"]}).status_code, 304)
+        type(self.entry).objects.filter(code="5.1.1").update(title="No such mailbox")
+        type(self.entry).objects.rebuild_search_index()
+        self.assertEqual(self.client.get("/api/v1/codes/5.1.1/").json()["title"], "No such mailbox")
+
     def test_related_pages_change_too_when_one_entry_changes(self):
         # 5.1.1 lists 5.2.2's title among its related codes: any change makes every kept page stale.
         self.assertContains(self.client.get("/codes/5.1.1/"), "Mailbox full")

@@ -34,8 +34,6 @@ class Command(BaseCommand):
         self.matcher, self.totals = Matcher(), Summary()
         self.mode = "jsonl" if jsonl else "csv" if csv else "summary" if summary else "text"
         self.progress = sys.stderr.isatty()
-        if len(files) > 1:
-            self.matcher.preload()
         if self.mode == "csv":
             self.csv = _csv_writer(self.stdout)
             self.csv.writerow(FIELDS)

@@ -66,7 +66,7 @@ class Content:
     def __init__(self, using="default"):
         examples = Prefetch("examples", queryset=ExampleReply.objects.using(using).select_related("provider"))
         self.entries = {entry.code: entry for entry in Code.objects.using(using).published().prefetch_related(examples)}
-        self.providers = list(Provider.objects.using(using).all())
+        self.providers = providers.Directory(list(Provider.objects.using(using).all()))
         self.vectors = {}  # {code: [(word vector, example)]}, filled as entries are matched
 
     def example_vectors(self, entry):
@@ -112,7 +112,7 @@ class Matcher:
 
     def provider_of(self, finding):
         """Who generated the reply: by the remote server's host, else by what the text carries."""
-        return providers.identify(finding.diagnostic, finding.remote_mta, self.content.providers)
+        return self.content.providers.identify(finding.diagnostic, finding.remote_mta)
 
     def _entry(self, code):
         return self.content.entries.get(code)

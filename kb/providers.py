@@ -6,37 +6,43 @@ so that the analyser, the API and the content checks share one rule.
 
 
 def identify(text, host, providers):
-    """The provider whose servers sent the reply, or None when nothing says.
-
-    A host decides first: a reply from mx.google.com is Gmail's whatever it says.
-    Without one, the longest signature found in the text wins, so that a reply
-    naming `prod.outlook.com` is Microsoft 365's even though `RESOLVER.` (on-premises
-    Exchange too) is in it as well.
-    """
-    providers = list(providers)
-    return _by_host(host, providers) or _by_signature(text, providers)
+    """The provider whose servers sent the reply, or None when nothing says (Directory.identify)."""
+    return Directory(providers).identify(text, host)
 
 
-def _by_host(host, providers):
-    host = (host or "").strip().strip("[]").rstrip(".").lower()
-    if not host:
-        return None
-    best, best_length = None, 0
-    for provider in providers:
-        for domain in provider.host_list():
-            domain = domain.lower()
-            if (host == domain or host.endswith("." + domain)) and len(domain) > best_length:
+class Directory:
+    """Providers' hosts and signatures, read once, for many replies (the analyser keeps one per content)."""
+
+    def __init__(self, providers):
+        self.hosts = [(domain.lower(), provider) for provider in providers for domain in provider.host_list()]
+        self.signatures = sorted(
+            ((signature.casefold(), provider) for provider in providers for signature in provider.signature_list()),
+            key=lambda pair: -len(pair[0]),
+        )
+
+    def identify(self, text, host):
+        """A host decides first: a reply from mx.google.com is Gmail's whatever it says.
+
+        Without one, the longest signature found in the text wins, so that a reply
+        naming `prod.outlook.com` is Microsoft 365's even though `RESOLVER.` (on-premises
+        Exchange too) is in it as well.
+        """
+        return self._by_host(host) or self._by_signature(text)
+
+    def _by_host(self, host):
+        host = (host or "").strip().strip("[]").rstrip(".").lower()
+        if not host:
+            return None
+        best, best_length = None, 0
+        for domain, provider in self.hosts:
+            if len(domain) > best_length and (host == domain or host.endswith("." + domain)):
                 best, best_length = provider, len(domain)
-    return best
+        return best
 
-
-def _by_signature(text, providers):
-    folded = (text or "").casefold()
-    if not folded:
+    def _by_signature(self, text):
+        folded = (text or "").casefold()
+        if folded:
+            for signature, provider in self.signatures:  # longest first
+                if signature in folded:
+                    return provider
         return None
-    best, best_length = None, 0
-    for provider in providers:
-        for signature in provider.signature_list():
-            if len(signature) > best_length and signature.casefold() in folded:
-                best, best_length = provider, len(signature)
-    return best

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-import snowballstemmer
+import Stemmer
 
 # Letters and digits; "_" splits (OFR004_104 is two words, as a person would type it).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -28,7 +28,9 @@ STOP_WORDS = frozenset(
     when why with""".split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# PyStemmer: the Snowball project's own C stemmer. No cache (0): a stemmer kept per
+# process would otherwise hold the words visitors type and paste.
+_stemmer = Stemmer.Stemmer("english", 0)
 
 
 def tokens(text):

@@ -40,6 +40,15 @@ class MboxTests(unittest.TestCase):
     def test_crlf_mbox_files_split_too(self):
         self.assertEqual(len(list(mbox_messages(io.BytesIO(mbox(3).replace(b"\n", b"\r\n"))))), 3)
 
+    def test_a_boundary_across_two_chunks_splits_as_within_one(self):
+        for data in (mbox(5), mbox(5).replace(b"\n", b"\r\n")):
+            whole = list(mbox_messages(io.BytesIO(data)))
+            self.assertEqual(len(whole), 5)
+            self.assertEqual(b"".join(whole), data)  # nothing lost, nothing repeated
+            for chunk_size in (1, 2, 5, 7, 8, 9, 64):
+                with self.subTest(chunk_size=chunk_size, crlf=b"\r" in data):
+                    self.assertEqual(list(mbox_messages(io.BytesIO(data), chunk_size)), whole)
+
 
 class UploadTests(unittest.TestCase):
     def test_a_zip_of_eml_files_gives_each_message(self):

@@ -1,13 +1,14 @@
 """Many bounces at once: an mbox of any size, streamed; .zip and .tar.gz archives of .eml files.
 
-`mbox_messages(stream)` yields each message of an mbox (RFC 4155) as bytes, reading the file line
-by line, so a 10,000-message mbox costs the memory of its largest message. `messages(name, data,
+`mbox_messages(stream)` yields each message of an mbox (RFC 4155) as bytes, reading the file in
+chunks, so a 10,000-message mbox costs the memory of its largest message and a chunk. `messages(name, data,
 limits)` turns one upload into (name, bytes) items: the messages of an mbox, the members of an
 archive, or the upload itself. Web limits (count, total bytes, compressed ratio) are stated in a
 `Limits`; reaching one raises `BatchLimitError` naming it, or, for the count, stops with a note
 that says so (`Batch.notes`): never silently. Pure Python, no Django.
 """
 import io
+import re
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from .summary import Summary
 # RFC 4155: a message starts with a line "From " (the envelope sender and a date) at the start of
 # the file or after a blank line; a body line starting "From " is stored as ">From ".
 _FROM = b"From "
+# A blank line (LF or CRLF) before a "From " line: where the next message starts.
+_MESSAGE_START = re.compile(rb"\n\r?\n(?=From )")
+_LONGEST_BOUNDARY = len(b"\n\r\nFrom ")
 
 
 class BatchLimitError(BounceError):
@@ -54,17 +58,24 @@ class Batch:
         return True
 
 
-def mbox_messages(stream):
-    """Each message of an mbox file (a binary stream), as bytes with its "From " line."""
-    lines, previous_blank = [], True
-    for line in stream:
-        if line.startswith(_FROM) and previous_blank and lines:
-            yield b"".join(lines)
-            lines = []
-        lines.append(line)
-        previous_blank = line in (b"\n", b"\r\n", b"\r")
-    if lines:
-        yield b"".join(lines)
+def mbox_messages(stream, chunk_size=1 << 20):
+    """Each message of an mbox file (a binary stream), as bytes with its "From " line.
+
+    Read in chunks and split where a "From " line follows a blank line; a message
+    keeps its blank last line, as a line-by-line reader would give it.
+    """
+    buffer, start, scan_from = bytearray(), 0, 0
+    while chunk := stream.read(chunk_size):
+        buffer += chunk
+        for boundary in _MESSAGE_START.finditer(buffer, scan_from):
+            if boundary.end() > start:
+                yield bytes(buffer[start:boundary.end()])
+                start = boundary.end()
+        del buffer[:start]
+        # A boundary may straddle two chunks: look again at the last few bytes.
+        start, scan_from = 0, max(0, len(buffer) - _LONGEST_BOUNDARY)
+    if buffer:
+        yield bytes(buffer)
 
 
 def is_mbox(data):

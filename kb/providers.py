@@ -1,13 +1,8 @@
 """Which provider generated a reply: by the host that sent it, else by text only its replies carry.
 
-Pure Python over objects with host_list() and signature_list() (kb.models.Provider),
-so that the analyser, the API and the content checks share one rule.
+Pure Python over objects with host_list() and signature_list() (kb.models.Provider):
+the analyser keeps one Directory per content version (kb/matching.py `Content`).
 """
-
-
-def identify(text, host, providers):
-    """The provider whose servers sent the reply, or None when nothing says (Directory.identify)."""
-    return Directory(providers).identify(text, host)
 
 
 class Directory:

@@ -30,23 +30,23 @@ class IdentifyTests(unittest.TestCase):
     gmail = _Provider("gmail", ["google.com"], ["gsmtp"])
     exchange = _Provider("exchange", signatures=["RESOLVER."])
     microsoft = _Provider("microsoft", ["outlook.com", "protection.outlook.com"], ["prod.outlook.com"])
-    every = [gmail, exchange, microsoft]
+    every = providers.Directory([gmail, exchange, microsoft])
 
     def test_a_host_under_a_providers_domain_names_it(self):
-        self.assertIs(providers.identify("550 no", "mx.google.com", self.every), self.gmail)
+        self.assertIs(self.every.identify("550 no", "mx.google.com"), self.gmail)
 
     def test_the_host_decides_before_the_text(self):
-        self.assertIs(providers.identify("... gsmtp", "eur.olc.protection.outlook.com", self.every), self.microsoft)
+        self.assertIs(self.every.identify("... gsmtp", "eur.olc.protection.outlook.com"), self.microsoft)
 
     def test_the_longest_signature_wins(self):
         text = "550 5.1.10 RESOLVER.ADR.RecipientNotFound [AM0PR01MB.eurprd01.prod.outlook.com]"
-        self.assertIs(providers.identify(text, None, self.every), self.microsoft)
-        self.assertIs(providers.identify("550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", None, self.every),
+        self.assertIs(self.every.identify(text, None), self.microsoft)
+        self.assertIs(self.every.identify("550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", None),
                       self.exchange)
 
     def test_a_look_alike_host_is_no_match(self):
-        self.assertIsNone(providers.identify("550 no", "notgoogle.com.example", self.every))
-        self.assertIsNone(providers.identify("", "", self.every))
+        self.assertIsNone(self.every.identify("550 no", "notgoogle.com.example"))
+        self.assertIsNone(self.every.identify("", ""))
 
 
 class ProviderPagesTests(KnowledgeBaseTestCase):

@@ -75,8 +75,8 @@ class Content:
         return self.vectors[entry.code]
 
 
-def current_content():
-    return search_index.derived("default", "matching", Content)
+def current_content(using="default"):
+    return search_index.derived(using, "matching", lambda: Content(using))
 
 
 class Matcher:

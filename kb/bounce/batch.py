@@ -68,9 +68,8 @@ def mbox_messages(stream, chunk_size=1 << 20):
     while chunk := stream.read(chunk_size):
         buffer += chunk
         for boundary in _MESSAGE_START.finditer(buffer, scan_from):
-            if boundary.end() > start:
-                yield bytes(buffer[start:boundary.end()])
-                start = boundary.end()
+            yield bytes(buffer[start:boundary.end()])
+            start = boundary.end()
         del buffer[:start]
         # A boundary may straddle two chunks: look again at the last few bytes.
         start, scan_from = 0, max(0, len(buffer) - _LONGEST_BOUNDARY)

@@ -9,7 +9,10 @@ class Directory:
     """Providers' hosts and signatures, read once, for many replies (the analyser keeps one per content)."""
 
     def __init__(self, providers):
-        self.hosts = [(domain.lower(), provider) for provider in providers for domain in provider.host_list()]
+        self.hosts = {}  # {domain: provider}; where two providers list one domain, the first listed keeps it
+        for provider in providers:
+            for domain in provider.host_list():
+                self.hosts.setdefault(domain.lower(), provider)
         self.signatures = sorted(
             ((signature.casefold(), provider) for provider in providers for signature in provider.signature_list()),
             key=lambda pair: -len(pair[0]),
@@ -25,14 +28,13 @@ class Directory:
         return self._by_host(host) or self._by_signature(text)
 
     def _by_host(self, host):
-        host = (host or "").strip().strip("[]").rstrip(".").lower()
-        if not host:
-            return None
-        best, best_length = None, 0
-        for domain, provider in self.hosts:
-            if len(domain) > best_length and (host == domain or host.endswith("." + domain)):
-                best, best_length = provider, len(domain)
-        return best
+        """The provider of the longest listed domain that is the host or one it is under."""
+        labels = (host or "").strip().strip("[]").rstrip(".").lower().split(".")
+        for n in range(len(labels)):
+            provider = self.hosts.get(".".join(labels[n:]))
+            if provider is not None:
+                return provider
+        return None
 
     def _by_signature(self, text):
         folded = (text or "").casefold()

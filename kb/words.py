@@ -7,7 +7,6 @@ stemmer ("bounced", "bounces" and "bouncing" are one term), so that a query and
 an entry meet however either is inflected or accented.
 """
 
-import functools
 import re
 import unicodedata
 
@@ -28,8 +27,9 @@ STOP_WORDS = frozenset(
     when why with""".split()
 )
 
-# PyStemmer: the Snowball project's own C stemmer. No cache (0): a stemmer kept per
-# process would otherwise hold the words visitors type and paste.
+# PyStemmer: the Snowball project's own C stemmer. No cache (0), here or around stem(): a
+# cache kept per process would hold the words visitors type and paste, and stemming a word
+# takes well under a microsecond.
 _stemmer = Stemmer.Stemmer("english", 0)
 
 
@@ -38,7 +38,6 @@ def tokens(text):
     return _TOKEN.findall(_APOSTROPHE.sub("", _DOTTED.sub(" ", text.lower())))
 
 
-@functools.lru_cache(maxsize=100_000)
 def stem(word):
     word = _unaccented(word)
     # Digits and mixed tokens (tss04, as3150, 5xx) are names, not English words.

@@ -93,3 +93,14 @@ class SettingsTests(SimpleTestCase):
                  "DEBUG": "0", "HTTPS": "1"},
         )
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
+
+
+class StartUpTests(SimpleTestCase):
+    def test_a_command_starts_without_importing_the_site_views(self):
+        # analyze_bounce on a mailbox pays its start-up once; the views bring the whole site.
+        script = ("import sys, django; django.setup(); "
+                  "import kb.management.commands.analyze_bounce; print('kb.views' in sys.modules)")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kb.settings"}
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                cwd=settings.BASE_DIR, check=True)
+        self.assertEqual(result.stdout.strip(), "False")

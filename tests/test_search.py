@@ -186,6 +186,38 @@ class RankingTests(SimpleTestCase):
         self.assertEqual(result.item.text, "550 5.1.1 User unknown in local recipient table")
 
 
+class MostSimilarTests(SimpleTestCase):
+    """A bounce without codes is compared with the real replies and titles, never with prose."""
+
+    INDEX = search.Index([
+        entry(1, "5.1.1", "Bad destination mailbox address", ("reply", "550 5.1.1 No such user here"),
+              ("cause", "The mailbox quota is full and the user is over it")),
+        entry(2, "5.2.2", "Mailbox full", ("reply", "552 5.2.2 Mailbox full, quota exceeded")),
+        entry(3, "4.2.2", "Mailbox full", ("reply", "452 4.2.2 Mailbox full, quota exceeded")),
+    ])
+
+    def test_the_closest_real_reply_names_the_entry(self):
+        score, found, item = self.INDEX.most_similar("550 no such user here")
+        self.assertEqual((found.code, item.field, item.text), ("5.1.1", "reply", "550 5.1.1 No such user here"))
+        self.assertAlmostEqual(score, 1.0)
+
+    def test_prose_is_never_compared(self):
+        score, found, item = self.INDEX.most_similar("user is over it")
+        self.assertEqual(found.code, "5.1.1")  # the cause holds every word; a reply shares only "user"
+        self.assertEqual(item.field, "reply")
+        self.assertLess(score, 0.5)
+
+    def test_a_tie_goes_to_the_entry_listed_first_then_its_first_item(self):
+        score, found, item = self.INDEX.most_similar("mailbox full quota exceeded")
+        self.assertEqual((found.code, item.text), ("5.2.2", "552 5.2.2 Mailbox full, quota exceeded"))
+        index = search.Index([entry(1, "5.2.2", "Mailbox full", ("reply", "Quota exceeded, mailbox full"),
+                                    ("reply", "Mailbox full: quota exceeded"))])
+        self.assertEqual(index.most_similar("quota exceeded")[2].text, "Quota exceeded, mailbox full")
+
+    def test_words_no_reply_or_title_holds_find_nothing(self):
+        self.assertEqual(self.INDEX.most_similar("zebra"), (0.0, None, None))
+
+
 class SuggestionTests(SimpleTestCase):
     INDEX = search.Index([
         entry(1, "550", "Mailbox unavailable"),

@@ -101,8 +101,8 @@ def split_mailbox(text):
     Each message starts with a "From " line, holding the envelope sender and a ctime date, after
     a blank line; a body line starting "From " is written ">From " by the program that stores it.
     """
-    if not text.startswith("From "):
-        return [(0, len(text))]
+    if not text.startswith("From ") or ("\nFrom " not in text and "\rFrom " not in text):
+        return [(0, len(text))]  # one message (mbox_messages hands them over one by one)
     # No cap on the count: each message is read once, so the cost stays linear in the input.
     starts = [0] + [match.start(1) for match in _MBOX_SEPARATOR.finditer(text)]
     return list(zip(starts, starts[1:] + [len(text)]))

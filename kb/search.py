@@ -20,6 +20,7 @@ How words rank, as a person would:
 
 import bisect
 import difflib
+import functools
 import itertools
 import math
 import re
@@ -291,7 +292,6 @@ class Index:
         # went to trying all 654 phrases of the published entries).
         self._phrases = defaultdict(list)
         self._prose_length = []
-        surface = Counter()
         for n, entry in enumerate(self.entries):
             per_item, prose = [], 0
             for i, item in enumerate(entry.items):
@@ -305,15 +305,22 @@ class Index:
                     self._phrases[needle[0]].append((n, needle, item.text))
             self._item_terms.append(per_item)
             self._prose_length.append(prose)
-            surface.update({word for item in entry.items for word in words.tokens(item.text) if len(word) > 2})
         self._terms = {term: dict(places) for term, places in self._terms.items()}
         self._average_prose = (sum(self._prose_length) / len(self.entries) if self.entries else 0.0) or 1.0
         self._idf = {
             term: math.log(1 + (len(self.entries) - len(t) + 0.5) / (len(t) + 0.5))
             for term, t in self._terms.items()
         }
-        self.vocabulary = Vocabulary(surface)
         self._last = None
+
+    @functools.cached_property
+    def vocabulary(self):
+        """The words of the entries as written, for respelling a query; made on first use, since
+        matching a bounce never respells (a sixth of the time of building the index)."""
+        surface = Counter()
+        for entry in self.entries:
+            surface.update({word for item in entry.items for word in words.tokens(item.text) if len(word) > 2})
+        return Vocabulary(surface)
 
     # Codes --------------------------------------------------------------------
 

@@ -139,6 +139,11 @@ class _Scanner:
                 self.current.lines.append((offset + start, line[start:]))
                 return
         self.in_reply = False
+        if "@" not in line:
+            # No address, so no recipient, log line or command names one here: a reply or text.
+            self._note_listing(False)
+            self._read_reply_or_context(offset, line)
+            return
         recipient, rest = recipient_at_start(line)
         if recipient and introduces_sender(introduced_by):
             self.senders.add(recipient)  # Exim: "A message sent by" / "  <sender@example.org>"

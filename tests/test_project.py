@@ -104,3 +104,25 @@ class StartUpTests(SimpleTestCase):
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                                 cwd=settings.BASE_DIR, check=True)
         self.assertEqual(result.stdout.strip(), "False")
+
+
+class FixtureKeysTests(SimpleTestCase):
+    def test_no_two_fixture_objects_share_a_natural_key(self):
+        # loaddata updates by natural key: a second object with the key of another replaces it unseen.
+        import yaml
+
+        seen = {}
+        for path in sorted((Path(settings.BASE_DIR) / "fixtures").glob("*.yaml")):
+            for obj in yaml.safe_load(path.read_text()) or []:
+                fields = obj["fields"]
+                if "code" in fields and "position" in fields:
+                    key = (obj["model"], tuple(fields["code"]), fields["position"])
+                elif "slug" in fields:
+                    key = (obj["model"], fields["slug"])
+                elif obj["model"] == "kb.code":
+                    key = (obj["model"], fields["code"])
+                else:
+                    continue
+                with self.subTest(key=key):
+                    self.assertFalse(key in seen, f"{path.name} repeats the key of an object in {seen.get(key)}")
+                seen[key] = path.name

@@ -539,10 +539,9 @@ class Index:
         """(similarity, entry, item) of the real reply or title most like text, by TF-IDF cosine; (0.0, None, None) if none."""
         query = Counter(words.terms(text))
         vector = _unit({term: count * self._idf[term] for term, count in query.items() if term in self._idf})
-        postings = self._reply_postings()
         scores = Counter()
         for term, weight in vector.items():
-            for place, item_weight in postings.get(term, ()):
+            for place, item_weight in self._reply_postings.get(term, ()):
                 scores[place] += weight * item_weight
         if not scores:
             return 0.0, None, None
@@ -550,21 +549,20 @@ class Index:
         (n, i), score = max(scores.items(), key=lambda pair: (pair[1], -pair[0][0], -pair[0][1]))
         return score, self.entries[n], self.entries[n].items[i]
 
+    @functools.cached_property
     def _reply_postings(self):
         """{term: [((entry number, item number), weight of the term in the item's unit TF-IDF vector)]}
         of the real replies and titles, made on first use: a bounce without codes is compared with
         those alone, and walking every item of every entry holding a term took 1 ms a bounce."""
-        if "_postings" not in self.__dict__:
-            postings = defaultdict(list)
-            for n, entry in enumerate(self.entries):
-                for i, item in enumerate(entry.items):
-                    if item.field in ("reply", "title"):
-                        counts = Counter(self._item_terms[n][i])
-                        weights = _unit({term: count * self._idf[term] for term, count in counts.items()})
-                        for term, weight in weights.items():
-                            postings[term].append(((n, i), weight))
-            self._postings = dict(postings)
-        return self._postings
+        postings = defaultdict(list)
+        for n, entry in enumerate(self.entries):
+            for i, item in enumerate(entry.items):
+                if item.field in ("reply", "title"):
+                    counts = Counter(self._item_terms[n][i])
+                    weights = _unit({term: count * self._idf[term] for term, count in counts.items()})
+                    for term, weight in weights.items():
+                        postings[term].append(((n, i), weight))
+        return dict(postings)
 
 
 def phrase_terms(text):

@@ -7,6 +7,7 @@ from unittest import mock
 from io import StringIO
 from pathlib import Path
 
+import yaml
 from django.core.management import call_command
 from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -109,10 +110,8 @@ class StartUpTests(SimpleTestCase):
 class FixtureKeysTests(SimpleTestCase):
     def test_no_two_fixture_objects_share_a_natural_key(self):
         # loaddata updates by natural key: a second object with the key of another replaces it unseen.
-        import yaml
-
         seen = {}
-        for path in sorted((Path(settings.BASE_DIR) / "fixtures").glob("*.yaml")):
+        for path in sorted((settings.BASE_DIR / "fixtures").glob("*.yaml")):
             for obj in yaml.safe_load(path.read_text()) or []:
                 fields = obj["fields"]
                 if "code" in fields and "position" in fields:

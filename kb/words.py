@@ -52,6 +52,13 @@ def _unaccented(word):
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
 
 
-def terms(text):
-    """The words of text as search compares them: no filler words or single letters, stemmed."""
-    return [stem(word) for word in tokens(text) if len(word) > 1 and word not in STOP_WORDS]
+def terms(text, known=None):
+    """The words of text as search compares them: no filler words or single letters, stemmed.
+
+    `known` ({word: stem}) is a caller's memory of the words it has stemmed: building the index
+    meets the same few thousand words of the content a hundred thousand times.
+    """
+    kept = [word for word in tokens(text) if len(word) > 1 and word not in STOP_WORDS]
+    if known is None:
+        return [stem(word) for word in kept]
+    return [known[word] if word in known else known.setdefault(word, stem(word)) for word in kept]

@@ -45,6 +45,14 @@ class DeliveryStatusTests(unittest.TestCase):
         self.assertEqual([(f.recipient, f.action, f.reply_code, f.status) for f in report.findings],
                          [("bob@example.org", "failed", "550", "5.1.1"), ("carol@example.org", "delayed", "452", "4.2.2")])
 
+    def test_a_per_message_group_holding_an_action_names_no_one(self):
+        # Some reporters (Boxbe's notices) put Action: beside Reporting-MTA in the per-message
+        # group (RFC 3464 §2.2 has no Action there): it is no recipient of its own.
+        text = dsn(group("bob@example.org", diagnostic="smtp; 550 5.1.1 no such user")).replace(
+            "Reporting-MTA: dns; mx.example.net\n", "Reporting-MTA: dns; mx.example.net\nAction: failed\n"
+            "Arrival-Date: Mon, 15 Nov 2010 05:34:29 -0800\n")
+        self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org"])
+
     def test_recipient_groups_without_blank_lines_between_them(self):
         text = dsn(group("bob@example.org", diagnostic="smtp; 550 5.1.1 no") + group("carol@example.org"))
         self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org", "carol@example.org"])

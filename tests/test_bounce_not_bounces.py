@@ -111,3 +111,72 @@ class OtherNotBounceTests(unittest.TestCase):
                 "THIS IS A WARNING MESSAGE ONLY.\n\nDelivery to the following recipients has been delayed.\n\n"
                 "       bob@example.org\n")
         self.assertEqual([(f.recipient, f.action) for f in parse(text).findings], [("bob@example.org", "delayed")])
+
+
+def mdn(disposition, human):
+    """An RFC 8098 MDN as Dovecot's Pigeonhole sends it (multipart/report, disposition-notification)."""
+    return ("From: Mail Delivery Subsystem <postmaster@mail.example.org>\nTo: <alice@example.net>\n"
+            "Subject: Rejected: hello\nAuto-Submitted: auto-replied (rejected)\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/report; report-type=disposition-notification; boundary="M"\n\n'
+            f"--M\nContent-Type: text/plain; charset=utf-8\n\n{human}\n"
+            "--M\nContent-Type: message/disposition-notification\n\n"
+            "Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\n"
+            "Final-Recipient: rfc822; bob@example.org\nOriginal-Message-ID: <1@example.net>\n"
+            f"Disposition: {disposition}\n\n--M\nContent-Type: message/rfc822\n\n"
+            "From: alice@example.net\nTo: bob@example.org\nSubject: hello\n\nhi\n--M--\n")
+
+
+class SieveRejectTests(unittest.TestCase):
+    # RFC 5429 §2.2.2: a Sieve reject after the message was accepted is sent as an MDN whose
+    # disposition is "deleted"; the human part is Pigeonhole's rejection template, "Your message
+    # to <%t> was automatically rejected:%n%r" (its documented default), with the script's reason.
+    def test_a_sieve_reject_is_a_failure_with_its_reason(self):
+        report = parse(mdn("automatic-action/MDN-sent-automatically; deleted",
+                           "Your message to <bob@example.org> was automatically rejected:\n"
+                           "Quota exceeded (mailbox for user is full)"))
+        self.assertEqual(report.kind, "sieve-reject")
+        [finding] = report.findings
+        self.assertEqual((finding.recipient, finding.action, finding.diagnostic, finding.reason),
+                         ("bob@example.org", "failed", "Quota exceeded (mailbox for user is full)", "mailboxfull"))
+        self.assertEqual(report.text[finding.span[0]:finding.span[1]], finding.diagnostic)
+
+    def test_a_message_a_person_deleted_is_a_read_receipt(self):
+        report = parse(mdn("manual-action/MDN-sent-manually; deleted", "Your message was deleted without being read."))
+        self.assertEqual((report.kind, report.findings), ("read-receipt", []))
+
+
+class DressedUpNotBounceTests(unittest.TestCase):
+    # The structure of Boxbe's notice as kept in Mail::DeliveryStatus::BounceParser's test corpus
+    # (t/corpus/boxbe-cr.msg): a multipart/report whose report names the waiting sender with its
+    # own diagnostic type and no SMTP reply. CONSTRUCTED, with example.org addresses.
+    BOXBE = ("From: noreply@boxbe.example\nReply-To: bob@example.org\nTo: alice@example.net\n"
+             "Subject: Re: hello (Action Required)\nMIME-Version: 1.0\n"
+             'Content-Type: multipart/report; report-type=delivery-status; boundary="X"\n\n'
+             "--X\nContent-Type: text/plain\n\nHello Alice,\n\nYour message about \"hello\" has been waitlisted.\n"
+             "Please add yourself to my Guest List so your messages will go to my Inbox.\n"
+             "--X\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; boxbe.example\n"
+             "Action: failed\n\nFinal-Recipient: rfc822; bob@example.org\n"
+             "Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved.  Follow instructions in above notice\n"
+             "Status: 4.7.0\n\n--X--\n")
+
+    def test_a_challenge_dressed_as_a_delivery_report_is_a_challenge(self):
+        self.assertEqual((parse(self.BOXBE).kind, parse(self.BOXBE).findings), ("challenge-response", []))
+
+    def test_a_report_with_an_smtp_reply_stays_a_bounce_whatever_its_words(self):
+        text = self.BOXBE.replace("X-Boxbe-Notice; Sender not pre-approved.", "smtp; 550 5.7.1 Sender not pre-approved.")
+        self.assertEqual([(f.recipient, f.reply_code) for f in parse(text).findings], [("bob@example.org", "550")])
+
+    # An out-of-office reply without RFC 3834's Auto-Submitted, as older responders send them:
+    # a null Return-Path and Precedence: bulk say it is automatic, its words that it answers for
+    # someone away (the shape of t/corpus/autoreply.msg of the same corpus). CONSTRUCTED.
+    AWAY = ("Return-Path: <>\nFrom: Bob <bob@example.org>\nTo: <alice@example.net>\n"
+            "Subject: Thank you for your e-mail\nPrecedence: bulk\n\n"
+            "Thank you for your e-mail.\nI will endeavour to reply as soon as possible.\n\nBob\nbob@example.org\n")
+
+    def test_an_away_reply_sent_as_automatic_mail_is_an_auto_reply(self):
+        self.assertEqual((parse(self.AWAY).kind, parse(self.AWAY).findings), ("auto-reply", []))
+
+    def test_the_same_words_from_a_person_are_no_auto_reply(self):
+        text = self.AWAY.replace("Return-Path: <>\n", "").replace("Precedence: bulk\n", "")
+        with self.assertRaises(BounceError):
+            parse(text)

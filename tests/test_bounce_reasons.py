@@ -37,6 +37,11 @@ class WordsAndCodesTests(unittest.TestCase):
     def test_words_win_over_a_generic_status(self):
         self.assertEqual(reason_of("5.0.0", "552", "552 5.0.0 Mailbox full, quota exceeded"), "mailboxfull")
 
+    def test_a_mailbox_over_its_allowed_quota_is_full(self):
+        # qmail-ldap's words for a mailbox over quota, with no code at all.
+        self.assertEqual(reason_of(None, None, "The users mailfolder is over the allowed quota (size).", "failed"),
+                         "mailboxfull")
+
     def test_a_specific_status_decides_when_the_words_name_nothing(self):
         self.assertEqual(reason_of("5.1.2", "550", "550 5.1.2 Requested action not taken"), "hostunknown")
         self.assertEqual(reason_of("5.3.4", "552", "552 5.3.4 Error"), "mesgtoobig")

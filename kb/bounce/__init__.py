@@ -20,6 +20,9 @@ transcript, MTA log lines or a bare reply line, and returns a `Report`:
       waits for its sender to confirm) and `"content-notice"` (a virus or spam notice sent to
       a sender who was probably forged): not bounces, so their `findings` are always empty.
       A delay warning is a bounce whose findings have `action` "delayed".
+    - `"sieve-reject"`: an MDN (RFC 8098) by which a mail store's filter reports a message
+      it deleted unread (a Sieve `reject`, RFC 5429 §2.2.2: Dovecot, Cyrus); its reason is
+      the notice's text;
     - `"esp:<name>"` (`"esp:sendgrid"`, `"esp:amazon-ses"`...): an ESP's webhook event posted as
       JSON, read by field name (see esp/);
 - `findings`: one `Finding` per recipient (see findings.Finding);
@@ -31,7 +34,7 @@ escapes `parse`.
 import re
 from dataclasses import replace
 
-from . import combine, dsn, esp, formats, freetext, htmltext
+from . import combine, dsn, esp, formats, freetext, htmltext, mdn
 from .esp import amazon_ses
 from .findings import BounceError, EspVerdict, Finding, Report
 from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, split_mailbox
@@ -82,7 +85,8 @@ def _read(text, codec, outermost=True):
     if formats.is_feedback(message):
         return Report("feedback", [], text)
     if formats.is_read_receipt(message):
-        return Report("read-receipt", [], text)
+        rejected = mdn.rejections(message, text)
+        return Report("sieve-reject", rejected, text) if rejected else Report("read-receipt", [], text)
     reading = _read_parts(message, text)
     if reading.ses_kind == "complaint":
         return Report("feedback", [], text)
@@ -99,7 +103,7 @@ def _read(text, codec, outermost=True):
         forwarded = _forwarded_bounce(message, text, codec) if outermost else None
         if forwarded is not None:
             return forwarded
-        if formats.is_auto_reply(headers):
+        if formats.is_auto_reply(headers, reading.texts):
             return Report("auto-reply", [], text)
         findings = combine.returned_recipient(message, reading.texts)
         if not findings:
@@ -114,9 +118,17 @@ def _read(text, codec, outermost=True):
 
 def _not_a_bounce(headers, reading):
     """"challenge-response" or "content-notice" for a message that reports no delivery at all:
-    no RFC 3464 report, and no reply or status code in its text."""
-    if reading.reported or any(f.reply_code or f.status for f in reading.noted):
+    no reply or status code in its text, and no RFC 3464 report of an SMTP failure.
+
+    Challenge-response systems may dress their request as a report (Boxbe: `Diagnostic-Code:
+    X-Boxbe-Notice; Sender not pre-approved`, no SMTP reply): such a report is no failure.
+    """
+    if any(f.reply_code or f.status for f in reading.noted):
         return None
+    if reading.reported:
+        if any(f.reply_code or f.diagnostic_type in (None, "smtp") for f in reading.reported):
+            return None
+        return formats.challenge_or_content_notice(headers, reading.texts, challenge_only=True)
     return formats.challenge_or_content_notice(headers, reading.texts)
 
 

@@ -15,6 +15,8 @@ from .replies import find_status, is_generic, parse_diagnostic
 MAX_FOLDED_LINES = 200  # a folded Diagnostic-Code of a multi-line reply is rarely over 20 lines
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9-]{0,62})[ \t]*:[ \t]*")
 _RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
+# RFC 3464 §2.2: the fields of the per-message group, which names no recipient.
+_PER_MESSAGE = frozenset(("original-envelope-id", "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date"))
 # Fields that only a delivery-status body has: one of these lines starts a DSN block in text.
 DSN_START = re.compile(r"(?:final-recipient|original-recipient|reporting-mta)[ \t]*:", re.I)
 
@@ -75,8 +77,8 @@ def findings_from_groups(groups, text):
     findings = []
     for group in groups:
         recipient = _recipient(group)
-        if recipient is None and "action" not in group and "status" not in group:
-            continue  # the per-message group, or junk
+        if recipient is None and ("action" not in group and "status" not in group or _PER_MESSAGE.intersection(group)):
+            continue  # the per-message group (some put an Action in it), or junk
         findings.append(_finding(group, recipient, text))
     return findings
 

@@ -59,7 +59,7 @@ _PHRASES = [
                    r"(?:maximum|max) (?:message )?size|message (?:length|size) exceeds|mail size limit|"
                    r"message file too big|too much mail data|size limit exceeded"),
     ("mailboxfull", r"mailbox (?:is )?full|(?:over|exceed(?:ed|s)?|reached|over the) (?:its |his |her |the )?"
-                    r"(?:disk |storage |mailbox |email )?quota|quota (?:exceeded|full|violation)|"
+                    r"(?:allowed |disk |storage |mailbox |email )?quota|quota (?:exceeded|full|violation)|"
                     r"insufficient (?:disk )?(?:space|storage)|mailbox (?:size|storage) limit|"
                     r"not enough (?:storage|space)|mail ?box (?:is )?over|is over quota|exceeded storage|"
                     r"out of (?:mailbox |storage )?(?:space|storage)|user is over|mailfolder is full|inbox is full|"

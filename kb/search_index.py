@@ -14,13 +14,17 @@ as the change. Reading it costs one small query per request.
 
 import contextvars
 import datetime
+import hashlib
+import pathlib
 import re
+import sys
 import uuid
 
+from django.core.cache import caches
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-from kb import search
+from kb import search, words
 
 # Markdown link targets and emphasis, dropped for the text search shows and compares.
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
@@ -162,27 +166,53 @@ class ContentTokenMiddleware:
 _kept = {}
 
 
-def derived(using, name, read):
+def derived(using, name, read, shared=False):
     """read(), once per process and content token: what a process derives from the content.
 
     read() must read only content. The token is read before read() runs, so
     what a rebuild commits meanwhile is read again on the next call. Before
-    the first rebuild there is no token, and nothing is kept.
+    the first rebuild there is no token, and nothing is kept. `shared` values
+    are also kept in the "derived" cache (settings.CACHES), so that the next
+    process, a command line run or another app worker, reads them instead of
+    deriving them again.
     """
     current = token(using)
     if current is None:
         return read()
     kept = _kept.get((using, name))
     if kept is None or kept[0] != current:
-        kept = _kept[(using, name)] = (current, read())
+        value = _shared_read(using, name, current, read) if shared else read()
+        kept = _kept[(using, name)] = (current, value)
     return kept[1]
+
+
+# The code that shapes a shared value is part of its key: an upgrade never reads what older code pickled.
+_CODE_VERSION = hashlib.sha256(b"".join(
+    pathlib.Path(module.__file__).read_bytes() for module in (search, words, sys.modules[__name__])
+)).hexdigest()[:16]
+
+
+def _shared_read(using, name, current, read):
+    store = caches["derived"]
+    key = f"{name}:{using}:{current}:{_CODE_VERSION}"
+    try:
+        value = store.get(key)
+    except Exception:  # noqa: BLE001 - a cache entry that cannot be read (truncated, foreign) is a miss
+        value = None
+    if value is None:
+        value = read()
+        try:
+            store.set(key, value)
+        except OSError:
+            pass  # a read-only or full disk: every process derives its own, as without the cache
+    return value
 
 
 def current_index(using="default"):
     """The search.Index of the published entries, as of the content's current token."""
     from kb.models import Code
 
-    return derived(using, "index", lambda: build_index(Code.objects.using(using)))
+    return derived(using, "index", lambda: build_index(Code.objects.using(using)), shared=True)
 
 
 def slugs_and_names(model, using="default"):

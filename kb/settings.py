@@ -116,6 +116,13 @@ def cache_config(url):
 
 
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+# What processes derive from the content and may share through the disk (the search index, made
+# in a third of a second, read back in a hundredth): kb.search_index.derived(shared=True). A
+# directory only this user writes, since the entries are pickles; DERIVED_CACHE_DIR="" turns it off.
+_DERIVED_DIR = os.environ.get("DERIVED_CACHE_DIR", str(BASE_DIR / ".cache" / "derived"))
+CACHES["derived"] = ({"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _DERIVED_DIR,
+                      "TIMEOUT": 7 * 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 50}}
+                     if _DERIVED_DIR else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

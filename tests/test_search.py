@@ -1,5 +1,9 @@
 """Search: reading what was typed, ranking, the word index, and the query table on the real content."""
 
+import os
+import shutil
+import tempfile
+
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connections
@@ -312,6 +316,50 @@ class SearchIndexTests(TestCase):
         self.assertFalse({"secretword", "hidden"} & words.keys())
         self.assertFalse(Code.objects.search("secretword").exists())
         self.assertEqual(Code.objects.search_index().suggest("5.1"), [])
+
+
+def file_cache(folder):
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "derived": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": folder}}
+
+
+class SharedIndexTests(TestCase):
+    """The index one process made is read by the next from the "derived" cache, never across a change."""
+
+    def setUp(self):
+        self.folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.folder)
+        settings = self.settings(CACHES=file_cache(self.folder))
+        settings.enable()
+        self.addCleanup(settings.disable)
+        self.addCleanup(search_index._kept.clear)
+        make_code("5.2.2", title="Mailbox full")
+        Code.objects.rebuild_search_index()
+
+    def as_a_new_process(self):
+        search_index._kept.clear()
+        return Code.objects.search_index()
+
+    def test_the_next_process_reads_the_index_instead_of_the_entries(self):
+        made = Code.objects.search_index()
+        with self.assertNumQueries(1):  # the content token, nothing else
+            read = self.as_a_new_process()
+        self.assertIsNot(read, made)
+        self.assertEqual([e.code for e in read.entries], ["5.2.2"])
+        self.assertEqual(list(Code.objects.search("mailbox")), [Code.objects.get(code="5.2.2")])
+
+    def test_after_a_change_the_index_is_made_anew(self):
+        Code.objects.search_index()
+        make_code("5.1.1", title="Bad destination mailbox address")
+        Code.objects.rebuild_search_index()
+        self.assertEqual(sorted(e.code for e in self.as_a_new_process().entries), ["5.1.1", "5.2.2"])
+
+    def test_an_entry_that_cannot_be_read_is_a_miss(self):
+        Code.objects.search_index()
+        for name in os.listdir(self.folder):
+            with open(os.path.join(self.folder, name), "wb") as handle:
+                handle.write(b"not a pickle")
+        self.assertEqual([e.code for e in self.as_a_new_process().entries], ["5.2.2"])
 
 
 class CodeOrderTests(TestCase):

@@ -72,6 +72,11 @@ NOT_BOUNCES = {
         "From: bob-confirm@example.org\nTo: alice@example.net\nSubject: Please confirm your message\n\n"
         "Your message to bob@example.org has been held. Reply to confirm that you are a real sender; "
         "otherwise it could not be delivered.\n",
+        # Bluebottle's wording (t/corpus/bluebottle.msg of Mail::DeliveryStatus::BounceParser's corpus).
+        "From: Bluebottle <verification@bluebottle.example>\nTo: alice@example.net\nSubject: Re: BLAH\n\n"
+        "Your message was received at Thu, 20 Aug 2009 12:15:39 +0000:\n\nTo: bob@bluebottle.example\n"
+        "Subject: BLAH\n\nThis account is protected by Bluebottle.  Please click on the following link to "
+        "have your address added to the recipient's allowed list and to ensure delivery of your email.\n",
     ],
     "content-notice": [
         "From: MAILER-DAEMON@mx.example.org\nTo: alice@example.net\nSubject: VIRUS (Eicar-Test-Signature) IN MAIL "

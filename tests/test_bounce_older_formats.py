@@ -79,6 +79,15 @@ The message that you sent was undeliverable to the following:
 
 Possible causes of this problem include:
 """, [("bob@example.org", None, None)]),
+    # GroupWise naming a user of its own system only, with the reason in parentheses and a blank
+    # line after its lead-in (the shape of t/corpus/novell-no-rhs.msg of Mail::DeliveryStatus::BounceParser).
+    "groupwise without a domain": ("Mailer-Daemon@gw.example.org", "Message status - undeliverable", """\
+The message that you sent was undeliverable to the following:
+
+\tbob (User account is expired)
+
+
+""", [("bob@gw.example.org", None, None)]),
     "smtpsvc": ("postmaster@example.org", "Delivery Status Notification (Failure)", """\
 This is an automatically generated Delivery Status Notification.
 
@@ -154,6 +163,10 @@ class OlderFormatTests(unittest.TestCase):
                 report = _read(name)
                 self.assertEqual([(f.recipient, f.reply_code, f.status) for f in report.findings], expected)
                 self.assertEqual({f.action for f in report.findings}, {"failed"})
+
+    def test_a_listed_name_keeps_its_reason(self):
+        [finding] = _read("groupwise without a domain").findings
+        self.assertEqual((finding.diagnostic, finding.reason), ("User account is expired", "suspend"))
 
     def test_a_signature_in_a_sentence_about_someone_else_names_no_recipient(self):
         text = HEAD.format(sender="postmaster@example.net", subject="Undeliverable", extra="") + (

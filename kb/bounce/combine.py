@@ -106,7 +106,9 @@ def with_local_names(findings, message, texts):
     if not names or not formats.looks_like_bounce(message.headers, texts):
         return findings
     template = findings[0] if len(findings) == 1 else Finding(None, None, None, None, None)
-    return [replace(template, recipient=f"{name}@{domain}") for name in names]
+    return [replace(template, recipient=f"{name}@{domain}", diagnostic=template.diagnostic or reason,
+                    span=template.span if template.diagnostic or not reason else None)
+            for name, reason in names]
 
 
 def with_actions(findings, kind, message, texts):

@@ -68,7 +68,8 @@ _CHALLENGE_SENDERS = re.compile(r"boxbe|spamarrest|mailinblack|-confirm[+@-]|\bc
 # the engine skips ahead to (the checks cost a third of what they did with re.I on the corpus).
 _CHALLENGE_WORDS = re.compile(
     r"guest list|confirm (?:your|that you|you are)|verify (?:your|that you|you are)|prove you are|"
-    r"(?:was|been|is) (?:waitlisted|held|quarantined pending)|sender verification|approved senders")
+    r"(?:was|been|is) (?:waitlisted|held|quarantined pending)|sender verification|approved senders|"
+    r"(?:recipient's|my) (?:allowed|approved|safe) (?:senders? )?list|have your (?:e-?mail )?address added")
 # A virus or spam notice about a message that probably never came from its sender (a forged
 # From:): amavis's "VIRUS (...) IN MAIL FROM YOU", "probably faked sender", "claiming to be from you".
 _CONTENT_SUBJECTS = re.compile(r"\b(?:virus|infected|malware|worm|spam|banned|quarantined?)\b")
@@ -148,7 +149,8 @@ def challenge_or_content_notice(headers, texts, challenge_only=False):
 # once, where an alternation without a common prefix is tried at every position (the checks
 # cost 34 million instructions a pass over the corpus without these keys and 12 million with
 # them, counted with callgrind).
-_CHALLENGE_KEYS = ("guest list", "confirm", "verif", "prove", "waitlist", "held", "quarantined", "approved")
+_CHALLENGE_KEYS = ("guest list", "confirm", "verif", "prove", "waitlist", "held", "quarantined", "approved",
+                   "allowed", "safe", "added")
 _CONTENT_KEYS = ("virus", "infected", "malware", "worm", "spam", "banned", "quarantin", "faked", "forged",
                  "spoofed", "claiming", "content checker")
 

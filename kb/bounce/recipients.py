@@ -146,31 +146,40 @@ def logged_recipient(line):
 
 
 # Old provider notices name a local user without its domain (AOL's screen names, CompuServe's
-# user IDs): `Receiver not found: bob`, or a list under `... following recipients could not be
-# delivered ...:`. A name is one token without `@`, at most 64 characters (RFC 5321 §4.5.3.1.1).
+# user IDs, GroupWise's user names): `Receiver not found: bob`, or a list under `... following
+# recipients could not be delivered ...:` or `... was undeliverable to the following:`, a name
+# maybe followed by its reason in parentheses (GroupWise: `bob (User account is expired)`). A
+# name is one token without `@`, at most 64 characters (RFC 5321 §4.5.3.1.1).
 _LOCAL_LABEL = re.compile(r"[ \t]*(?:receiver|recipient|addressee|user|screen ?name)s? not found:[ \t]*([^\s@:<>]{1,64})[ \t]*$", re.I)
 _LOCAL_INTRO = re.compile(r"\bfollowing (?:recipients?|addresses|users?|screen ?names?)\b.{0,80}?"
-                          r"\b(?:not|undeliverable|failed)\b.{0,200}$", re.I)
-_LOCAL_NAME = re.compile(r"[ \t]+([^\s@:<>]{1,64})[ \t]*$")
+                          r"\b(?:not|undeliverable|failed)\b.{0,200}$"
+                          r"|\b(?:undeliverable|not (?:be )?delivered|failed) to the following\b.{0,40}$", re.I)
+_LOCAL_NAME = re.compile(r"[ \t]+([^\s@:<>()]{1,64})(?:[ \t]+\(([^()]{1,200})\))?[ \t]*$")
 MAX_LOCAL_NAMES = 50
 _LOCAL_SCAN_LIMIT = 16384  # such a notice lists its names at its top
 
 
 def local_names(text):
-    """The bare local names (no domain) an old provider's notice lists as failed, in order."""
+    """(name, reason or None) of each bare local name (no domain) an old provider's notice lists
+    as failed, in order."""
     head = text[:_LOCAL_SCAN_LIMIT]
     lowered = head.lower()
     if "not found:" not in lowered and "following" not in lowered:
         return []  # neither shape: no line needs reading
     names, listing = [], False
     for line in head.splitlines():
+        if not line.strip():
+            continue  # GroupWise leaves a blank line between its lead-in and the names
         label = _LOCAL_LABEL.match(line)
         if label:
-            names.append(label.group(1).lower())
+            names.append((label.group(1).lower(), None))
             continue
         name = _LOCAL_NAME.match(line) if listing else None
         if name:
-            names.append(name.group(1).lower())
+            names.append((name.group(1).lower(), name.group(2)))
         else:
             listing = _LOCAL_INTRO.search(line) is not None
-    return list(dict.fromkeys(names))[:MAX_LOCAL_NAMES]
+    first = {}
+    for name, reason in names:
+        first.setdefault(name, reason)
+    return list(first.items())[:MAX_LOCAL_NAMES]

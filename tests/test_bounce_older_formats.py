@@ -164,6 +164,15 @@ class OlderFormatTests(unittest.TestCase):
                 self.assertEqual([(f.recipient, f.reply_code, f.status) for f in report.findings], expected)
                 self.assertEqual({f.action for f in report.findings}, {"failed"})
 
+    def test_a_footer_after_a_rule_is_no_reason(self):
+        # A gateway appends its disclaimer below a rule (as in t/corpus/warning-1.msg of
+        # Mail::DeliveryStatus::BounceParser's corpus): it says nothing of the recipient.
+        text = HEAD.format(sender="postmaster@example.org", subject="Delivery Status Notification (Failure)", extra="") + (
+            "Delivery to the following recipients failed.\n\n       bob@example.org\n\n\n"
+            + "_" * 72 + "\n**** This email has been scanned for all viruses by a gateway ****\n")
+        [finding] = parse(text).findings
+        self.assertEqual((finding.recipient, finding.diagnostic), ("bob@example.org", None))
+
     def test_a_listed_name_keeps_its_reason(self):
         [finding] = _read("groupwise without a domain").findings
         self.assertEqual((finding.diagnostic, finding.reason), ("User account is expired", "suspend"))

@@ -69,7 +69,8 @@ COMMAND_LOOKBACK = 3
 
 class Draft:
     """A recipient being read: the reply lines and the text that came with it."""
-    __slots__ = ("recipient", "reply", "lines", "context", "command", "status", "closer", "remote_mta")
+    __slots__ = ("recipient", "reply", "lines", "context", "command", "status", "closer", "remote_mta",
+                 "context_closed")
 
     def __init__(self, recipient):
         self.recipient = recipient
@@ -80,6 +81,7 @@ class Draft:
         self.status = None      # a status code standing alone (`#5.1.1`, `(#4.4.3)`)
         self.closer = None      # the quote or bracket the reply was written in, if any
         self.remote_mta = None  # the host that sent the reply, where the text names it
+        self.context_closed = False  # a rule came before any text: what follows is no part of it
 
 
 def scan(text, start=0, end=None, spans=False):
@@ -311,11 +313,16 @@ class _Scanner:
 
     def _read_context(self, offset, line):
         current = self.current
-        if current is None or current.reply is not None:
+        if current is None or current.reply is not None or current.context_closed:
             return
         text = line.lstrip(" \t:;,.")  # what followed an address: "<user@example.org>: reason"
         if _RULE.match(text):
-            current.context.append(None)  # a rule of dashes ends the paragraph (au's notice, then headers)
+            # A rule of dashes ends the paragraph (au's notice, then headers); one before any text
+            # ends the notice itself (a gateway's footer follows: "scanned for all viruses").
+            if any(current.context):
+                current.context.append(None)
+            else:
+                current.context_closed = True
             return
         if text and len(current.context) < MAX_CONTEXT_LINES:
             current.context.append((offset + len(line) - len(text), text))

@@ -9,7 +9,8 @@ makes them bounces.
 """
 import unittest
 
-from kb.bounce import parse
+from kb.bounce import BounceError, parse
+from tests.test_bounce_support import sample
 
 HEAD = "From: {sender}\nTo: alice@example.net\nSubject: {subject}\n{extra}\n"
 
@@ -320,3 +321,26 @@ class ListingShapeTests(unittest.TestCase):
                 text = HEAD.format(sender="Mail System <system@mail.example.net>", subject="Undeliverable mail",
                                    extra="") + body
                 self.assertEqual([f.recipient for f in parse(text).findings], ["bob@example.org"])
+
+
+class ListServerRefusalTests(unittest.TestCase):
+    def test_a_list_that_refuses_a_post_names_the_list_address(self):
+        # fml's notice to a non-member (a real one: Sisimai's set-of-emails, lhost-fml-02).
+        report = parse(sample("maildir__bsd__lhost-fml-02.eml"))
+        self.assertEqual(report.kind, "list-server")
+        self.assertEqual([(f.recipient, f.action, f.reason) for f in report.findings],
+                         [("neko-nyaan@example.org", "failed", "rejected")])
+
+    # fml's loop alert, in its wording ("Duplicated Message-ID in <list>."). CONSTRUCTED.
+    LOOP = ("From: list-admin@example.org\nTo: list-admin@example.org\nSubject: Loop Alert: Duplicated Message-ID\n"
+            "X-MLServer: fml [fml 4.0.3 release]\n\nDuplicated Message-ID in <list@example.org>.\n\n"
+            "Original mail as follows:\n\n   From: alice@example.net\n")
+
+    def test_a_loop_alert_names_the_list_and_a_system_error(self):
+        [finding] = parse(self.LOOP).findings
+        self.assertEqual((finding.recipient, finding.reason), ("list@example.org", "systemerror"))
+
+    def test_a_list_message_from_a_person_is_no_refusal(self):
+        text = self.LOOP.replace("From: list-admin@example.org", "From: carol@example.org")
+        with self.assertRaises(BounceError):
+            parse(text)

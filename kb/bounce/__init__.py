@@ -20,6 +20,8 @@ transcript, MTA log lines or a bare reply line, and returns a `Report`:
       waits for its sender to confirm) and `"content-notice"` (a virus or spam notice sent to
       a sender who was probably forged): not bounces, so their `findings` are always empty.
       A delay warning is a bounce whose findings have `action` "delayed".
+    - `"list-server"`: a mailing-list manager's refusal of a post (fml: "You are not a member
+      of this mailing list <list@...>"): the list address failed;
     - `"sieve-reject"`: an MDN (RFC 8098) by which a mail store's filter reports a message
       it deleted unread (a Sieve `reject`, RFC 5429 §2.2.2: Dovecot, Cyrus); its reason is
       the notice's text;
@@ -34,7 +36,7 @@ escapes `parse`.
 import re
 from dataclasses import replace
 
-from . import combine, dsn, esp, formats, freetext, htmltext, mdn
+from . import combine, dsn, esp, formats, freetext, htmltext, listserver, mdn
 from .esp import amazon_ses
 from .findings import BounceError, EspVerdict, Finding, Report
 from .mime import DELIVERY_STATUS_TYPES, decode_input, decode_words, parse_message, split_mailbox
@@ -105,6 +107,9 @@ def _read(text, codec, outermost=True):
             return forwarded
         if formats.is_auto_reply(headers, reading.texts):
             return Report("auto-reply", [], text)
+        refused = listserver.refusals(message, reading.texts)
+        if refused:
+            return Report("list-server", refused, text)
         findings = combine.returned_recipient(message, reading.texts)
         if not findings:
             raise BounceError(_NOT_A_BOUNCE)

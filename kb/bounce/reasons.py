@@ -104,7 +104,7 @@ _PHRASES = [
                  r"from address .{0,30}(?:rejected|not allowed|invalid)|unverified address|"
                  r"sender verification|address verification failed|null sender|"
                  r"rejected by the recipient|refused by (?:the )?recipient|not accept(?:ing)? mail from|"
-                 r"your address has been|(?:not have|without) permission to post|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
+                 r"your address has been|(?:not have|without) permission to post|not (?:a )?member of (?:this|the) (?:mailing )?list|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
     ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|recipient(?:'s)? preferences|"
                  r"blocked by (?:the )?(?:recipient|user)|user refuses|not accepting (?:any )?(?:mail|messages)|"
                  r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
@@ -153,7 +153,7 @@ _PHRASES = [
                      r"invalid (?:message|content)|rfc ?5322|rfc ?2822|message format"),
     ("systemerror", r"system error|internal (?:server )?error|server error|local error|"
                     r"configuration error|misconfigur|service (?:is )?(?:currently |temporarily )?(?:not available|unavailable)|"
-                    r"write error|i/o error|"
+                    r"write error|i/o error|duplicated message-id|"
                     r"resources"),
 ]
 # A word boundary before a letter or digit, that letter or digit not repeated.

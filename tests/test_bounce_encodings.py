@@ -105,3 +105,20 @@ class CharsetTests(unittest.TestCase):
         body = b"Delivery failed for these recipients:\n\n  bob@example.org\n"
         finding = only_finding(self, mail(body, subject=subject))
         self.assertEqual((finding.recipient, finding.action), ("bob@example.org", "failed"))
+
+
+class UnlabelledJisTests(unittest.TestCase):
+    def test_a_delivery_status_part_in_unlabelled_iso_2022_jp_is_read_as_japanese(self):
+        # Lotus Domino writes its Japanese Diagnostic-Code in ISO-2022-JP and labels no charset
+        # (as in Sisimai's set-of-emails lhost-domino-02); the wording is Domino's Japanese
+        # "not listed in the Domino Directory". CONSTRUCTED around it with example.org names.
+        words = "ユーザー Bob (bob@example.org) は Domino ディレクトリには見つかりません。".encode("iso-2022-jp")
+        data = (b"From: Postmaster@example.org\nTo: alice@example.net\nSubject: DELIVERY FAILURE\n"
+                b'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+                b"--B\nContent-Type: text/plain\n\nYour message was not delivered to bob@example.org.\n"
+                b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;mx.example.org\n\n"
+                b"Final-Recipient: rfc822;bob@example.org\nAction: failed\nStatus: 5.0.0\n"
+                b"Diagnostic-Code: X-Notes; " + words + b"\n\n--B--\n")
+        finding = only_finding(self, data)
+        self.assertIn("Domino ディレクトリには見つかりません", finding.diagnostic)
+        self.assertEqual(finding.reason, "userunknown")

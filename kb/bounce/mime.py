@@ -273,7 +273,14 @@ def _decode_base64(raw):
 
 
 def _recode(raw, charset, message):
-    """Re-decode an unencoded body declared in another charset; None when it reads as it is."""
+    """Re-decode an unencoded body declared in another charset; None when it reads as it is.
+
+    A body that declares no charset but holds ISO-2022-JP's escape sequences (RFC 1468: ESC $ B
+    or ESC $ @ switch to JIS X 0208) is read as ISO-2022-JP: Japanese systems write their
+    delivery-status parts so without a label (Lotus Domino's Diagnostic-Code).
+    """
+    if not charset and "\x1b$B" in raw or not charset and "\x1b$@" in raw:
+        charset = "iso-2022-jp"
     codec = _codec(charset)
     if codec is None or codec in _READS_AS_IS or codec == message.codec:
         return None

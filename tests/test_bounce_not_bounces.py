@@ -91,6 +91,10 @@ NOT_BOUNCES = {
         "Je suis absent du bureau. Pour toute urgence, contactez carol@example.org.\n",
         "From: Bob <bob@example.org>\nTo: alice@example.net\nSubject: =?UTF-8?B?6Ieq5YuV5b+c562U?=\n\n"
         "carol@example.org\n",
+        # Exchange's Latvian "Automatic reply:", accents dropped on the way, an English body.
+        "From: <bob@example.org>\nTo: <alice@example.net>\nSubject: Arpus biroja atrasanas automatiska atbilde: hi\n\n"
+        "Thank you for your email.\n\nI am out of office and will be back on Tuesday.\n",
+        "From: <bob@example.org>\nTo: <alice@example.net>\nSubject: Automaattinen vastaus: hi\n\nOlen lomalla.\n",
     ],
 }
 

@@ -162,6 +162,22 @@ AUTO_REPLY = {
     "ru": ("автоответ", "автоматический ответ", "нет на месте", "в отпуске"),
     "ja": ("自動応答", "自動返信", "不在"),
     "zh": ("自动回复", "自動回覆", "外出", "休假"),
+    # Outlook and Exchange write "Automatic reply:" in the sender's language; subjects often
+    # reach us with the accents dropped, so both spellings are here.
+    "da": ("automatisk svar",),
+    "fi": ("automaattinen vastaus",),
+    "cs": ("automatická odpověď", "automaticka odpoved"),
+    "sk": ("automatická odpoveď",),
+    "hu": ("automatikus válasz", "automatikus valasz"),
+    "ro": ("răspuns automat", "raspuns automat"),
+    "tr": ("otomatik yanıt", "otomatik yanit", "otomatik cevap"),
+    "lv": ("automātiskā atbilde", "automatiska atbilde"),
+    "lt": ("automatinis atsakymas",),
+    "et": ("automaatne vastus",),
+    "hr": ("automatski odgovor",),
+    "el": ("αυτόματη απάντηση",),
+    "uk": ("автоматична відповідь",),
+    "bg": ("автоматичен отговор",),
 }
 
 # Exchange / Microsoft 365's heading "Diagnostic information for administrators:", translated.

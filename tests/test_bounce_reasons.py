@@ -37,6 +37,11 @@ class WordsAndCodesTests(unittest.TestCase):
     def test_words_win_over_a_generic_status(self):
         self.assertEqual(reason_of("5.0.0", "552", "552 5.0.0 Mailbox full, quota exceeded"), "mailboxfull")
 
+    def test_microsofts_authentication_level_refusal_is_a_security_error(self):
+        # Microsoft's documented 5.7.515 wording: the domain failed SPF, DKIM and DMARC.
+        self.assertEqual(reason_of("5.7.515", "550", "550 5.7.515 Access denied, sending domain example.org doesn't "
+                                                     "meet the required authentication level."), "securityerror")
+
     def test_a_mailbox_over_its_allowed_quota_is_full(self):
         # qmail-ldap's words for a mailbox over quota, with no code at all.
         self.assertEqual(reason_of(None, None, "The users mailfolder is over the allowed quota (size).", "failed"),

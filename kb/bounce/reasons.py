@@ -73,6 +73,9 @@ _PHRASES = [
     ("spamdetected", r"\bspam\b|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
+    # Microsoft's 5.7.515 ("Access denied, sending domain ... doesn't meet the required
+    # authentication level"): SPF, DKIM and DMARC failed, whatever "access denied" says.
+    ("securityerror", r"required authentication level"),
     ("blocked", r"black ?list|block ?list|blocked (?:using|by)|spamhaus|spamcop|barracuda|sorbs|\brbl\b|\bdnsbl\b|"
                 r"(?<!not )listed (?:at|on|in|by)|reputation|client host (?:\[[^\]]{0,60}\] )?(?:is )?(?:rejected|blocked)|"
                 r"reverse (?:dns|lookup)|\bptr\b|rdns|no (?:dns|ptr) (?:record|entry)|hostname .{0,40}does not resolve|"

@@ -18,6 +18,7 @@ class TestRunner(DiscoverRunner):
     """Tests run on plain HTTP, render pages without `collectstatic` first, hash
     passwords with MD5, and load the knowledge base once for the tests that read it.
 
+    The search index is not left in the shared "derived" cache.
     Production uses WhiteNoise's manifest storage, which needs collected files,
     redirects to HTTPS and hashes with PBKDF2 (200 ms a password, by design);
     tests/test_project.py checks those settings. The run also has a second database,
@@ -38,6 +39,9 @@ class TestRunner(DiscoverRunner):
             WHITENOISE_USE_FINDERS=True,
             SECURE_SSL_REDIRECT=False,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # Each test's content has its own token: sharing the index it built with the next
+            # process would only fill .cache/ (tests/test_search.py's SharedIndexTests use their own).
+            CACHES={**settings.CACHES, "derived": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
         )
         self._test_settings.enable()
 

@@ -20,6 +20,7 @@ _REFUSAL = re.compile(
     r"mail loop|spam mail from a spammer", re.I)
 _ADDRESS_IN_SENTENCE = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>")
 _HEAD_LINES = 12  # the refusal is the notice's first sentence or two
+_HEAD_CHARS = 4096
 
 
 def refusals(message, texts):
@@ -28,7 +29,7 @@ def refusals(message, texts):
     if not any(name in headers for name in _LIST_FIELDS) or not _LIST_SENDER.search(headers.get("from", "")):
         return []
     for text in texts:
-        for line in text.lstrip().splitlines()[:_HEAD_LINES]:
+        for line in text.lstrip()[:_HEAD_CHARS].splitlines()[:_HEAD_LINES]:
             address = _ADDRESS_IN_SENTENCE.search(line)
             if address and _REFUSAL.search(line):
                 return [Finding(recipient=clean(address.group(1)), action="failed", reply_code=None,

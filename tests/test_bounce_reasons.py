@@ -37,6 +37,32 @@ class WordsAndCodesTests(unittest.TestCase):
     def test_words_win_over_a_generic_status(self):
         self.assertEqual(reason_of("5.0.0", "552", "552 5.0.0 Mailbox full, quota exceeded"), "mailboxfull")
 
+    def test_replies_seen_in_older_bounces_name_their_cause(self):
+        # Reply texts as servers sent them in the bounces of Mail::DeliveryStatus::BounceParser's
+        # test corpus (t/corpus/), with example addresses.
+        replies = {
+            "553 sorry, badrcptto(user mail-box not found) (#5.7.1)": "userunknown",
+            "550 ** No mail box available for this user **": "userunknown",
+            "550 User [bob@example.org] does not exist": "userunknown",
+            "554 Rcpt <bob@example.org> does not exist": "userunknown",
+            "550 BAD_RECIPIENT - see http://mail.example.org/undelivered": "userunknown",
+            "550 bob@example.org is not an active address at this host": "userunknown",
+            "553 you are trying to use me [mx.example.org] as a relay, but I have not been configured to let you":
+                "norelaying",
+            "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)": "norelaying",
+            "452 <bob@example.org> Mailbox size limit exceeded": "mailboxfull",
+            "550 <bob@example.org> Benutzer hat zuviele Mails auf dem Server. / User has too many messages on the server.":
+                "mailboxfull",
+            "The recipient mailbox has exceeded its disk space limit.": "mailboxfull",
+            "User mailbox exceeds allowed size: bob@example.org": "mailboxfull",
+            "550 RCPT TO:<bob@example.org> max message size exceeded": "mesgtoobig",
+            "550 Spamming not allowed": "spamdetected",
+            "550 Message refused by MailMarshal SpamProfiler": "spamdetected",
+        }
+        for reply, reason in replies.items():
+            with self.subTest(reply=reply):
+                self.assertEqual(reason_of(None, None, reply, "failed"), reason)
+
     def test_microsofts_authentication_level_refusal_is_a_security_error(self):
         # Microsoft's documented 5.7.515 wording: the domain failed SPF, DKIM and DMARC.
         self.assertEqual(reason_of("5.7.515", "550", "550 5.7.515 Access denied, sending domain example.org doesn't "

@@ -52,25 +52,31 @@ REASONS = {
 # ("unknown user; relaying denied" is a relay refusal).
 _PHRASES = [
     ("virusdetected", r"virus|malware|infected|dangerous attachment|banned attachment"),
+    # A mailbox over its size or message-count quota, in words the rate and size phrases below
+    # would take for theirs (Postfix's local mailbox_size_limit; WEB.DE's message count).
+    ("mailboxfull", r"mailbox size limit exceeded|too many (?:messages|mails|e-?mails) on the server|zu ?viele mails"),
     ("toomanyconn", r"too many (?:connections|concurrent|sessions|simultaneous)|connection rate|rate limit|"
                     r"frequency limit|receiving mail at a rate|too many (?:messages|emails|mails|recipients)|sending rate|"
                     r"throttl|too fast|exceeded (?:the )?(?:rate|maximum number of)|(?:hourly|daily) (?:sending )?limit"),
     ("mesgtoobig", r"message (?:is )?too (?:big|large)|message size exceeds|size exceeds|exceeds (?:the )?"
                    r"(?:maximum|max) (?:message )?size|message (?:length|size) exceeds|mail size limit|"
-                   r"message file too big|too much mail data|size limit exceeded"),
+                   r"message file too big|too much mail data|size limit exceeded|message size exceeded"),
     ("mailboxfull", r"mailbox (?:is )?full|(?:over|exceed(?:ed|s)?|reached|over the) (?:its |his |her |the )?"
                     r"(?:allowed |disk |storage |mailbox |email )?quota|quota (?:exceeded|full|violation)|"
                     r"insufficient (?:disk )?(?:space|storage)|mailbox (?:size|storage) limit|"
                     r"not enough (?:storage|space)|mail ?box (?:is )?over|is over quota|exceeded storage|"
                     r"out of (?:mailbox |storage )?(?:space|storage)|user is over|mailfolder is full|inbox is full|"
-                    r"too many messages in (?:the|this) mailbox|mailbox exceeded|full mailbox"),
+                    r"too many messages in (?:the|this) mailbox|mailbox exceeded|full mailbox|"
+                    r"exceeded (?:its |the )?(?:allowed )?(?:disk space|storage space|storage|space) limit|"
+                    r"mailbox exceeds (?:the |its )?(?:allowed|maximum) size"),
     ("norelaying", r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|not (?:permitted|allowed) to relay|"
                    r"unable to relay|we do not relay|no relaying|relay not permitted|relaying mail to .{0,80} is not allowed|"
-                   r"can ?not relay|not a gateway|insecure mail relay|not configured to relay"),
+                   r"can ?not relay|not a gateway|insecure mail relay|not configured to relay|"
+                   r"(?:use|using) me .{0,80}as a relay|allowed rcpthosts"),
     # The sending host's reputation named as the cause, even where the reply adds that its
     # verdict protects users from spam (Gmail: "the very low reputation of the sending IP address").
     ("blocked", r"reputation of the sending|(?:ip|sender|sending) reputation|low reputation"),
-    ("spamdetected", r"\bspam\b|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
+    ("spamdetected", r"\bspam\b|spamming|spam ?signature|spam ?profiler|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
     # Microsoft's 5.7.515 ("Access denied, sending domain ... doesn't meet the required
@@ -113,13 +119,14 @@ _PHRASES = [
                  r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
     ("userunknown", r"user(?:name)? (?:is )?unknown|unknown (?:user|recipient|local|address|mailbox)|"
                     r"no such (?:user|recipient|mailbox|address|account|local user|person)|"
-                    r"(?:user|recipient|mailbox|address|account|addressee) (?:\S+ )?(?:does not|doesn't|does ?n[o']t) exist|"
+                    r"(?:user|recipient|rcpt|mailbox|address|account|addressee) (?:\S+ ){0,2}(?:does not|doesn't|does ?n[o']t) exist|"
                     r"(?:user|recipient|mailbox|address|account|addressee) (?:not found|not known|unknown|invalid)|"
                     r"invalid (?:recipient|mailbox|user|address)|(?:mailbox|user|recipient) (?:is )?unavailable|"
                     r"not (?:a )?valid (?:mailbox|recipient|user)|no mailbox (?:here|by that name|for)|"
                     r"recipient (?:address )?rejected|undeliverable address|address rejected|"
                     r"not listed in|is not a known user|unrouteable address|no (?:valid )?recipients?|"
-                    r"bad destination mailbox|mailbox not found|unknown or illegal alias|"
+                    r"bad destination mailbox|mail-?box not found|no (?:such )?mail ?box (?:found|available)|unknown or illegal alias|"
+                    r"bad[ _-]recipient|not an active address|"
                     r"\buser not found|destination (?:address|mailbox) (?:is )?(?:unknown|invalid)|"
                     r"resolver\.adr\.recipnotfound|recipnotfound|disabled recipient|"
                     r"(?:user|address|account) (?:could ?n[o']t|could not|can ?not) be found|"
@@ -277,7 +284,8 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
         return _STATUS_DECIDES[detail]
     # A reply states its cause in its first lines; reading no further keeps a huge folded
     # diagnostic from costing 30 scans of itself.
-    words = _NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS])
+    # An address taken out leaves one space, as the words around it stood ("user [x] does not exist").
+    words = " ".join(_NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS]).split())
     tagged = _reason_of_orange_tag(words)
     if tagged:
         return tagged

@@ -116,3 +116,25 @@ class LeadInTests(unittest.TestCase):
     def test_a_rule_of_dashes_ends_the_reason_before_the_returned_headers(self):
         finding = self._finding("maildir__bsd__lhost-ezweb-01.eml")
         self.assertEqual(finding.diagnostic, "Each of the following recipients was rejected by a remote mail server.")
+
+
+class Microsoft365NoticeTests(unittest.TestCase):
+    # The layout of Microsoft 365's notice as its body reaches a sender (the text part only):
+    # the bare code under "More Info for Email Admins", then "Original Message Details" (the
+    # notice's own summary, no returned message), then the reply under "Error Details".
+    NOTICE = (
+        "Your message to bob@example.org couldn't be delivered.\n"
+        "bob wasn't found at example.org.\n\n"
+        "More Info for Email Admins\nStatus code: 550 5.1.10\n\n"
+        "This error occurs because the sender sent a message to an email address hosted by Office 365.\n\n"
+        "Original Message Details\nCreated Date:   11/23/2023 6:57:39 PM\n"
+        "Sender Address: alice@example.net\nRecipient Address:      bob@example.org\nSubject:        Hello\n\n"
+        "Error Details\n"
+        "Error:  550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient bob@example.org not found by SMTP address lookup\n"
+        "Message rejected by:    mx.example.org\n")
+
+    def test_the_reply_with_its_words_wins_over_the_bare_code(self):
+        [finding] = parse(self.NOTICE).findings
+        self.assertEqual((finding.recipient, finding.reply_code, finding.status), ("bob@example.org", "550", "5.1.10"))
+        self.assertTrue(finding.diagnostic.startswith("550 5.1.10 RESOLVER.ADR.RecipientNotFound"))
+        self.assertEqual(finding.reason, "userunknown")

@@ -21,10 +21,12 @@ from .replies import find_reply, find_status, is_generic, parse_diagnostic
 
 # Lines that change what follows, told apart by one anchored match: a marker before the
 # returned message, RFC 3464 fields, or the start of a sendmail SMTP session (sendmail deliver.c).
+# Microsoft 365's "Original Message Details" heads the notice's own summary, before its
+# "Error Details": no returned message starts there.
 _SPECIAL_LINE = Gated(re.compile(
     r"(?P<report>" + dsn.DSN_START.pattern + ")"
     r"|(?P<session>[ \t.]*while talking to )"
-    r"|(?P<returned>[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message"
+    r"|(?P<returned>[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message(?!\s+details)"
     r"|(?:[\w ]{0,30}\s)?copy\s+of\s+(?:the|your)\s+(?:original\s+)?message"
     r"|below\s+this\s+line\s+is\s+a\s+copy"
     r"|message\s+(?:text\s+|headers?\s+)?follows?"
@@ -281,9 +283,9 @@ class _Scanner:
             copied.command = copied.command or self._transcript_command(line, copied)
             return
         draft = self._owner_of_reply(line, reply.start)
-        if draft.reply is not None:
+        if draft.reply is not None and not _replaces(draft, reply, line):
             return  # a follow-on error after the first one
-        draft.reply = reply
+        draft.reply, draft.lines = reply, []
         draft.lines.append((offset + reply.start, line[reply.start:]))
         draft.closer = _closer(line[:reply.start])
         draft.command = self._transcript_command(line, draft) or self._recent_command() or draft.command
@@ -350,6 +352,23 @@ class _Scanner:
             if rcpt_to(line) or rest is not None and (indent < self.reply_indent or not rest.strip(" \t:")):
                 return None
         return indent
+
+
+def _replaces(draft, reply, line):
+    """Whether a reply takes the place of the one a draft holds: that one was the bare code
+    (Microsoft 365's `Status code: 550 5.1.10`) and this one gives the same code with its words
+    (`Error: 550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...`)."""
+    held = draft.reply
+    if len(draft.lines) != 1 or held.code != reply.code or held.status != reply.status:
+        return False
+    return _bare(draft.lines[0][1]) and not _bare(line[reply.start:])
+
+
+def _bare(reply_text):
+    return not _CODES.sub("", reply_text).strip(" \t.;:-'\")]")
+
+
+_CODES = re.compile(r"[245][0-9][0-9][ -]?|#?[245]\.[0-9]{1,3}\.[0-9]{1,3}")
 
 
 def _share(donor, draft):

@@ -128,7 +128,7 @@ _PHRASES = [
                     r"bad destination mailbox|mail-?box not found|no (?:such )?mail ?box (?:found|available)|unknown or illegal alias|"
                     r"bad[ _-]recipient|not an active address|"
                     r"\buser not found|destination (?:address|mailbox) (?:is )?(?:unknown|invalid)|"
-                    r"resolver\.adr\.recipnotfound|recipnotfound|disabled recipient|"
+                    r"resolver\.adr\.recipnotfound|recipnotfound|recipientnotfound|not found by smtp address lookup|disabled recipient|"
                     r"(?:user|address|account) (?:could ?n[o']t|could not|can ?not) be found|"
                     r"(?:user|you) (?:does ?n[o']t|does not) have an? .{0,60}account|"
                     r"(?:account|address|mailbox) (?:\w+ ){0,6}(?:does not|doesn't) exist|invalid final delivery|"

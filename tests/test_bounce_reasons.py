@@ -63,6 +63,14 @@ class WordsAndCodesTests(unittest.TestCase):
             with self.subTest(reply=reply):
                 self.assertEqual(reason_of(None, None, reply, "failed"), reason)
 
+    def test_microsofts_resolver_codes_name_their_cause(self):
+        # Microsoft 365's documented 5.4.310 and 5.7.129 replies.
+        self.assertEqual(reason_of("5.4.310", "550", "550 5.4.310 DNS domain example.org does not exist "
+                                                     "[Message=InfoDomainNonexistent]"), "hostunknown")
+        self.assertEqual(reason_of("5.7.129", "550", "550 5.7.129 RESOLVER.RST.RestrictedToRecipientsPermission; not "
+                                                     "authorized to send to recipient because the sender isn't on the "
+                                                     "recipient's list of senders to accept mail from"), "filtered")
+
     def test_microsofts_authentication_level_refusal_is_a_security_error(self):
         # Microsoft's documented 5.7.515 wording: the domain failed SPF, DKIM and DMARC.
         self.assertEqual(reason_of("5.7.515", "550", "550 5.7.515 Access denied, sending domain example.org doesn't "

@@ -116,7 +116,8 @@ _PHRASES = [
                  r"your address has been|(?:not have|without) permission to post|not (?:a )?member of (?:this|the) (?:mailing )?list|from:? domain (?:is )?invalid|provide a valid from|(?:address|identit(?:y|ies)) (?:is |are )?not verified"),
     ("filtered", r"recipient (?:address )?rejected by|filtered|refused by recipient|recipient(?:'s)? preferences|"
                  r"blocked by (?:the )?(?:recipient|user)|user refuses|not accepting (?:any )?(?:mail|messages)|"
-                 r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized"),
+                 r"does not accept mail from|restricted (?:sms )?e-?mail|delivery not authorized|"
+                 r"restrictedtorecipientspermission|not on the recipient's list of senders"),
     ("userunknown", r"user(?:name)? (?:is )?unknown|unknown (?:user|recipient|local|address|mailbox)|"
                     r"no such (?:user|recipient|mailbox|address|account|local user|person)|"
                     r"(?:user|recipient|rcpt|mailbox|address|account|addressee) (?:\S+ ){0,2}(?:does not|doesn't|does ?n[o']t) exist|"
@@ -141,7 +142,7 @@ _PHRASES = [
                     r"nxdomain|domain (?:\S+ )?(?:has no|without) (?:mx|mail)|unknown domain|"
                     r"host not found|unable to route|no route to (?:host|domain)|invalid domain|domain (?:is )?not reachable|"
                     r"^\S*\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\.? does not exist|"
-                    r"recipient domain|dns (?:error|failure|lookup)"),
+                    r"recipient domain|dns (?:error|failure|lookup)|dns domain \S+ does not exist|domainnonexistent"),
     ("exceedlimit", r"exceeds? (?:the )?(?:mailbox|per-mailbox|administrative) limit|"
                     r"message length exceeds administrative limit"),
     ("systemfull", r"system (?:is )?full|insufficient system storage|disk full|out of (?:disk|memory|storage)|"

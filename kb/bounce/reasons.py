@@ -231,10 +231,12 @@ _STATUS_DECIDES = {"2.3": "exceedlimit", "2.2": "mailboxfull"}
 # host never answered: the sending server retried until its queue lifetime ran out.
 _NEVER_ANSWERED = re.compile(r"time(?:d)? ?out|did not accept our requests to connect|not reachable|"
                              r"unable to connect|could not connect", re.I)
-# What is noise to the phrases: addresses and URLs (an address "filtered@example.org" is no filter).
+# What is noise to the phrases: addresses and URLs (an address "filtered@example.org" is no filter);
+# an address's local part holds no colon or bracket (RFC 5322 atext), so "not found:bob@example.org"
+# keeps its words.
 # So is a provider's boilerplate about spam in general (Gmail adds "To best protect our users
 # from spam" to SPF, DKIM and header refusals alike): it names no verdict on this message.
-_NOISE = re.compile(r"<?[^\s<>@]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
+_NOISE = re.compile(r"<?[^\s<>@:;,()\[\]]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
                     r"reduce the amount of spam", re.I)
 # Postfix's "Host not found, try again" is the resolver's TRY_AGAIN: a DNS failure for now.
 # A bare "try again" is advice to a person ("check the domain and try again"), not the resolver.

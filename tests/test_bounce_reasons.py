@@ -57,6 +57,7 @@ class WordsAndCodesTests(unittest.TestCase):
             "User mailbox exceeds allowed size: bob@example.org": "mailboxfull",
             "550 RCPT TO:<bob@example.org> max message size exceeded": "mesgtoobig",
             "550 Spamming not allowed": "spamdetected",
+            "no valid MX hosts found": "hostunknown",
             "550 2f1c655f95f5cae-a1f55 User not found:bob@example.org (in reply to RCPT TO command)": "userunknown",
             "550 Message refused by MailMarshal SpamProfiler": "spamdetected",
         }

@@ -138,7 +138,7 @@ _PHRASES = [
                   r"not accept(?:ing)? (?:network )?messages|no smtp service|accepts no mail"),
     ("hostunknown", r"host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:not found|"
                     r"does not exist|unknown|is not valid|name not found)|no such domain|name or service not known|"
-                    r"no mx|mx (?:record )?(?:not found|lookup)|name service error|unrouteable (?:mail )?domain|"
+                    r"no (?:valid )?mx|mx (?:record )?(?:not found|lookup)|name service error|unrouteable (?:mail )?domain|"
                     r"nxdomain|domain (?:\S+ )?(?:has no|without) (?:mx|mail)|unknown domain|"
                     r"host not found|unable to route|no route to (?:host|domain)|invalid domain|domain (?:is )?not reachable|"
                     r"^\S*\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\.? does not exist|"

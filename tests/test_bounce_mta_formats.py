@@ -138,3 +138,16 @@ class Microsoft365NoticeTests(unittest.TestCase):
         self.assertEqual((finding.recipient, finding.reply_code, finding.status), ("bob@example.org", "550", "5.1.10"))
         self.assertTrue(finding.diagnostic.startswith("550 5.1.10 RESOLVER.ADR.RecipientNotFound"))
         self.assertEqual(finding.reason, "userunknown")
+
+
+class DragonFlyNoticeTests(unittest.TestCase):
+    def test_the_reason_follows_the_sentence_that_names_the_recipient(self):
+        # The DragonFly Mail Agent's bounce template (dma's mail.c): the sentence naming the
+        # recipient, then the reason in its own paragraph, then "Message headers follow.".
+        text = ("From: MAILER-DAEMON@mx.example.net\nTo: alice@example.net\nSubject: Mail delivery failed\n\n"
+                "This is the DragonFly Mail Agent v0.13 at mx.example.net.\n\n"
+                "There was an error delivering your mail to <bob@example.org>.\n\n"
+                "DNS lookup failure: host example.org not found\n\nMessage headers follow.\n\nTo: bob@example.org\n")
+        [finding] = parse(text).findings
+        self.assertEqual((finding.recipient, finding.diagnostic, finding.reason),
+                         ("bob@example.org", "DNS lookup failure: host example.org not found", "hostunknown"))

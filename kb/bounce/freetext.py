@@ -453,13 +453,22 @@ def context_text(draft):
             kept.append(item)
         elif kept and _framed(kept):
             heading, kept = _unframed(kept), []
-        elif kept and kept[-1][1].rstrip().endswith(":"):
+        elif kept and _leads_in(kept, draft.recipient):
             lead_in, kept = lead_in or kept, []
         elif kept:
             break
-    if kept and kept[-1][1].rstrip().endswith(":"):
+    if kept and _leads_in(kept, draft.recipient):
         lead_in, kept = lead_in or kept, []
     return heading + kept if kept else (lead_in or heading)
+
+
+def _leads_in(paragraph, recipient):
+    """A paragraph that ends in a colon, or the one sentence that ends by naming the recipient
+    (DragonFly's `There was an error delivering your mail to <x>.`): the reason comes after."""
+    last = paragraph[-1][1].rstrip()
+    if last.endswith(":"):
+        return True
+    return len(paragraph) == 1 and bool(recipient) and last.rstrip(".>)").lower().endswith(recipient)
 
 
 def _framed(paragraph):

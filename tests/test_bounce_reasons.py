@@ -58,6 +58,7 @@ class WordsAndCodesTests(unittest.TestCase):
             "550 RCPT TO:<bob@example.org> max message size exceeded": "mesgtoobig",
             "550 Spamming not allowed": "spamdetected",
             "no valid MX hosts found": "hostunknown",
+            "450 User is receiving mail too quickly (in reply to RCPT TO command)": "toomanyconn",
             "550 2f1c655f95f5cae-a1f55 User not found:bob@example.org (in reply to RCPT TO command)": "userunknown",
             "550 Message refused by MailMarshal SpamProfiler": "spamdetected",
         }

@@ -57,7 +57,7 @@ _PHRASES = [
     ("mailboxfull", r"mailbox size limit exceeded|too many (?:messages|mails|e-?mails) on the server|zu ?viele mails"),
     ("toomanyconn", r"too many (?:connections|concurrent|sessions|simultaneous)|connection rate|rate limit|"
                     r"frequency limit|receiving mail at a rate|too many (?:messages|emails|mails|recipients)|sending rate|"
-                    r"throttl|too fast|exceeded (?:the )?(?:rate|maximum number of)|(?:hourly|daily) (?:sending )?limit"),
+                    r"throttl|too fast|too quickly|exceeded (?:the )?(?:rate|maximum number of)|(?:hourly|daily) (?:sending )?limit"),
     ("mesgtoobig", r"message (?:is )?too (?:big|large)|message size exceeds|size exceeds|exceeds (?:the )?"
                    r"(?:maximum|max) (?:message )?size|message (?:length|size) exceeds|mail size limit|"
                    r"message file too big|too much mail data|size limit exceeded|message size exceeded"),

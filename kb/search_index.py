@@ -14,6 +14,7 @@ as the change. Reading it costs one small query per request.
 
 import contextvars
 import datetime
+import functools
 import hashlib
 import pathlib
 import re
@@ -187,17 +188,19 @@ def derived(using, name, read, shared=False):
     return kept[1]
 
 
-# The code that shapes a shared value is part of its key: an upgrade never reads what older code pickled.
-_CODE_VERSION = hashlib.sha256(b"".join(
-    pathlib.Path(module.__file__).read_bytes() for module in (search, words, sys.modules[__name__])
-)).hexdigest()[:16]
+@functools.cache
+def _code_version():
+    """A hash of the code that shapes a shared value, part of its key: an upgrade never reads what
+    older code pickled. Read on first use, so a process that shares nothing reads no source."""
+    sources = (pathlib.Path(module.__file__).read_bytes() for module in (search, words, sys.modules[__name__]))
+    return hashlib.sha256(b"".join(sources)).hexdigest()[:16]
 
 
 def _shared_read(using, name, current, read):
     if "derived" not in settings.CACHES:
         return read()  # settings without the shared cache (tests that replace CACHES)
     store = caches["derived"]
-    key = f"{name}:{using}:{current}:{_CODE_VERSION}"
+    key = f"{name}:{using}:{current}:{_code_version()}"
     try:
         value = store.get(key)
     except Exception:  # noqa: BLE001 - a cache entry that cannot be read (truncated, foreign) is a miss

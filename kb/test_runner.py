@@ -18,10 +18,10 @@ class TestRunner(DiscoverRunner):
     """Tests run on plain HTTP, render pages without `collectstatic` first, hash
     passwords with MD5, and load the knowledge base once for the tests that read it.
 
-    The search index is not left in the shared "derived" cache.
     Production uses WhiteNoise's manifest storage, which needs collected files,
     redirects to HTTPS and hashes with PBKDF2 (200 ms a password, by design);
-    tests/test_project.py checks those settings. The run also has a second database,
+    tests/test_project.py checks those settings. The search index is not left in the shared
+    "derived" cache. The run also has a second database,
     SQLite in memory (SQLITE_ALIAS), to compare search on both.
     """
 

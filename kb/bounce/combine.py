@@ -106,9 +106,14 @@ def with_local_names(findings, message, texts):
     if not names or not formats.looks_like_bounce(message.headers, texts):
         return findings
     template = findings[0] if len(findings) == 1 else Finding(None, None, None, None, None)
-    return [replace(template, recipient=f"{name}@{domain}", diagnostic=template.diagnostic or reason,
-                    span=template.span if template.diagnostic or not reason else None)
-            for name, reason in names]
+    named = []
+    for name, reason in names:
+        finding = replace(template, recipient=f"{name}@{domain}")
+        if reason and not finding.diagnostic:
+            # The reason beside the name (GroupWise's parentheses), read from a line no span covers.
+            finding = replace(finding, diagnostic=reason, span=None)
+        named.append(finding)
+    return named
 
 
 def with_actions(findings, kind, message, texts):

@@ -6,6 +6,7 @@ whatever wrote the text. The phrases are the fixed wording of each MTA's bounce 
 import re
 
 from . import wordings
+from .mdn import MDN_TYPE
 
 # (kind, phrase) in the order they are tried; matched case-insensitively in the notice's text.
 SIGNATURES = (
@@ -98,7 +99,7 @@ def is_feedback(message):
 def is_read_receipt(message):
     """A message disposition notification (RFC 8098), not a bounce."""
     return report_type(message) == "disposition-notification" or any(
-        part.content_type == "message/disposition-notification" for part in message.parts)
+        part.content_type == MDN_TYPE for part in message.parts)
 
 
 def is_auto_reply(headers, texts=()):

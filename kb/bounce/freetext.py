@@ -285,8 +285,7 @@ class _Scanner:
         draft = self._owner_of_reply(line, reply.start)
         if draft.reply is not None and not _replaces(draft, reply, line):
             return  # a follow-on error after the first one
-        draft.reply, draft.lines = reply, []
-        draft.lines.append((offset + reply.start, line[reply.start:]))
+        draft.reply, draft.lines = reply, [(offset + reply.start, line[reply.start:])]
         draft.closer = _closer(line[:reply.start])
         draft.command = self._transcript_command(line, draft) or self._recent_command() or draft.command
         draft.remote_mta = _remote_host(self.recent)
@@ -361,14 +360,15 @@ def _replaces(draft, reply, line):
     held = draft.reply
     if len(draft.lines) != 1 or held.code != reply.code or held.status != reply.status:
         return False
-    return _bare(draft.lines[0][1]) and not _bare(line[reply.start:])
+    return _bare(draft.lines[0][1], held) and not _bare(line[reply.start:], reply)
 
 
-def _bare(reply_text):
-    return not _CODES.sub("", reply_text).strip(" \t.;:-'\")]")
-
-
-_CODES = re.compile(r"[245][0-9][0-9][ -]?|#?[245]\.[0-9]{1,3}\.[0-9]{1,3}")
+def _bare(reply_text, reply):
+    """Whether a reply's line (from its code on) holds its codes and nothing else."""
+    rest = reply_text[len(reply.code):].lstrip(" \t-#")
+    if reply.status:
+        rest = rest.removeprefix(reply.status)
+    return not rest.strip(" \t.;:-'\")]")
 
 
 def _share(donor, draft):

@@ -279,7 +279,7 @@ def _recode(raw, charset, message):
     or ESC $ @ switch to JIS X 0208) is read as ISO-2022-JP: Japanese systems write their
     delivery-status parts so without a label (Lotus Domino's Diagnostic-Code).
     """
-    if not charset and "\x1b$B" in raw or not charset and "\x1b$@" in raw:
+    if not charset and ("\x1b$B" in raw or "\x1b$@" in raw):
         charset = "iso-2022-jp"
     codec = _codec(charset)
     if codec is None or codec in _READS_AS_IS or codec == message.codec:

@@ -114,6 +114,14 @@ class RecipientFieldTests(unittest.TestCase):
         text = dsn("Original-Recipient: rfc822;bob@example.org\n" + group("@smtp.example.net:bob@server"))
         self.assertEqual(only_finding(self, text).recipient, "bob@example.org")
 
+    def test_a_quoted_local_part_keeps_its_quotes(self):
+        # RFC 5321 §4.1.2: a local part with dots in a row must be a quoted string (Sisimai's
+        # lhost-postfix-32 has one); quotes around the whole address are no part of it.
+        for recipient, expected in (('"bob..smith"@example.org', '"bob..smith"@example.org'),
+                                    ('"bob@example.org"', "bob@example.org")):
+            with self.subTest(recipient=recipient):
+                self.assertEqual(only_finding(self, dsn(group(recipient))).recipient, expected)
+
     def test_the_address_inside_an_exim_pipe_recipient(self):
         text = dsn(group("|/usr/local/bin/filter bob@example.org /home/bob/.filter", status="5.0.0"))
         self.assertEqual(only_finding(self, text).recipient, "bob@example.org")

@@ -171,6 +171,22 @@ class AmazonSesTests(unittest.TestCase):
         # Escaped twice in the envelope: once in the event, once more in the Message string.
         self.assertEqual(json.loads('"' + json.loads('"' + report.text[start:end] + '"') + '"'), POSTFIX_UNKNOWN)
 
+    def test_an_sns_envelope_sent_by_email_is_read_as_the_event(self):
+        # An SNS "email-json" subscription mails the whole envelope (Sisimai's lhost-amazonses-10),
+        # sometimes through a sendmail that split its long line with "!" (L=, 990 characters).
+        inner = {"notificationType": "Bounce", "mail": dict(self.MAIL, source="alice@example.com"), "bounce": {
+                 "bounceType": "Permanent", "bouncedRecipients": [
+                     {"emailAddress": "bob@example.org", "status": "5.1.1", "diagnosticCode": "smtp; " + POSTFIX_UNKNOWN}]}}
+        body = json.dumps({"Type": "Notification", "MessageId": "22b80b92", "Message": json.dumps(inner)}, indent=2)
+        split = body.index("Recipient address")
+        for name, text in (("whole", body), ("split by sendmail", body[:split] + "!\n " + body[split:])):
+            with self.subTest(name):
+                report = parse("From: no-reply@sns.amazonaws.com\nTo: alice@example.com\n"
+                               "Subject: AWS Notification Message\n\n" + text)
+                self.assertEqual(report.kind, "amazon-ses")
+                self.assertEqual([(f.recipient, f.reply_code, f.status, f.diagnostic) for f in report.findings],
+                                 [("bob@example.org", "550", "5.1.1", POSTFIX_UNKNOWN)])
+
     def test_a_rendering_failure_names_its_destinations_and_ses_words(self):
         _, finding = only({"eventType": "Rendering Failure", "mail": self.MAIL, "failure": {
             "errorMessage": "Attribute 'name' is not present in the rendering data.", "templateName": "Welcome"}})

@@ -53,6 +53,17 @@ Giving up on 192.0.2.1.
 
 --- Below this line is a copy of the message.
 """, [("bob@example.org", "550", "5.1.1")]),
+    "qmail with its status after the remote's line break": ("MAILER-DAEMON@mx.example.net", "failure notice", """\
+Hi. This is the qmail-send program at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<bob@example.org>:
+Remote host 192.0.2.1 said: 550 Unknown user bob@example.org
+. (#5.5.0)
+
+--- Below this line is a copy of the message.
+""", [("bob@example.org", "550", "5.5.0")]),
     "domino": ("Postmaster@example.org", "DELIVERY FAILURE: User bob (bob@example.org) not listed in Domino Directory", """\
 Your message
 

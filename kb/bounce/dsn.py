@@ -131,7 +131,9 @@ def address_of(value):
     §4.1.1.3 / Appendix C) is dropped.
     """
     value = value.split(";", 1)[1] if ";" in value else value
-    value = value.strip().strip("<>").strip().strip('"').lower()
+    value = value.strip().strip("<>").strip().lower()
+    if len(value) > 1 and value[0] == value[-1] == '"':
+        value = value[1:-1]  # a quoted address; a quoted local part ("a..b"@example.org, RFC 5321) keeps its quotes
     if "\\x{" in value:
         value = _EMBEDDED_UNICODE.sub(_unicode_char, value)
     if value[:1] in ("|", "/") or " " in value:

@@ -64,6 +64,7 @@ _REMOTE_HOST = Gated(re.compile(
 # `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`, Exchange's `#550 5.1.1 ... ##`: the closing
 # mark is no part of the reply.
 _CLOSERS = {"'": "'", '"': '"', "[": "]", "(": ")", "<": ">", "#": "##"}
+_QMAIL_STATUS_LINE = re.compile(r"[.\s]*\(#([45]\.[0-9]{1,3}\.[0-9]{1,3})\)\.?")
 MAX_CONTEXT_LINES = 8
 _RULE = re.compile(r"[-=_*]{10,}\s*$")
 COMMAND_LOOKBACK = 3
@@ -141,6 +142,12 @@ class _Scanner:
             start = self._continuation(line)
             if start is not None:
                 self.current.lines.append((offset + start, line[start:]))
+                return
+            alone = _QMAIL_STATUS_LINE.fullmatch(stripped)
+            if alone and self.current.status is None:
+                # qmail puts its own status after the remote's words; a reply that ended with a
+                # line break leaves it alone on the next line (`. (#5.5.0)`).
+                self.current.status = alone.group(1)
                 return
         self.in_reply = False
         if "@" not in line:

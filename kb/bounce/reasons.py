@@ -6,6 +6,7 @@ the words a server chose ("user unknown", "listed at Spamhaus") say more than a 
 a bare 550, so a phrase decides first; a specific enhanced status (RFC 3463) decides when no phrase
 does, and the basic reply code (RFC 5321 §4.2.3) last. Pure Python, no Django.
 """
+import functools
 import re
 
 from . import wordings
@@ -278,10 +279,6 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     """The reason name (a key of REASONS) for one recipient's outcome."""
     if action in ("delivered", "relayed", "expanded"):
         return "delivered"
-    code = reply_code or status
-    # Without a code, a delayed or expired delivery was transient; a failed one may be either.
-    transient = code[0] == "4" if code else (True if action in ("delayed", "expired") else None)
-    command = (command or "").upper()
     detail = status[2:] if status and status[0] in "45" else None
     if detail in _STATUS_DECIDES:
         return _STATUS_DECIDES[detail]
@@ -289,6 +286,17 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     # diagnostic from costing 30 scans of itself.
     # An address taken out leaves one space, as the words around it stood ("user [x] does not exist").
     words = " ".join(_NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS]).split())
+    return _reason_of_wording(words, status, reply_code, action, (command or "").upper(), diagnostic_type)
+
+
+# Without its addresses, a server's wording repeats across the recipients and the messages of a
+# batch (a night's mbox): each wording is read once. The arguments are all the reading depends on.
+@functools.lru_cache(maxsize=4096)
+def _reason_of_wording(words, status, reply_code, action, command, diagnostic_type):
+    code = reply_code or status
+    # Without a code, a delayed or expired delivery was transient; a failed one may be either.
+    transient = code[0] == "4" if code else (True if action in ("delayed", "expired") else None)
+    detail = status[2:] if status and status[0] in "45" else None
     tagged = _reason_of_orange_tag(words)
     if tagged:
         return tagged

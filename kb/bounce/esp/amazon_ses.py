@@ -11,6 +11,7 @@ in `diagnosticCode`, no reply: it becomes the ESP's detail, not a diagnostic.
 """
 import json
 import re
+from dataclasses import replace
 
 from ..findings import BounceError
 from .event import Event, Outcome, Source
@@ -21,8 +22,14 @@ _PERMANENT = {"Permanent": True, "Transient": False}
 # Events of a message SES did not send, and the field of its reason: a virus (Reject), a
 # template that did not render (Rendering Failure).
 _NOT_SENT = {"Reject": ("reject", "reason"), "Rendering Failure": ("failure", "errorMessage")}
-# An SES notification as the body of an email: the JSON object opens with its type.
-_MAIL_START = re.compile(r'\{\s*"(?:notificationType|eventType)"\s*:\s*"(\w+)"')
+# An SES notification as the body of an email: the JSON object opens with its type, or it is
+# the SNS envelope that an "email-json" subscription sends, the notification escaped in "Message".
+_MAIL_START = re.compile(r'\{\s*"(?:notificationType|eventType)"\s*:\s*"(\w+)"|\{\s*"Type"\s*:\s*"Notification"')
+_ESCAPED_TYPE = re.compile(r'\\"(?:notificationType|eventType)\\"\s*:\s*\\"(\w+)')
+# sendmail splits a line longer than its delivery agent's limit (L=, 990 for SMTP) by ending it
+# with "!"; the rest follows on the next line (here after one space). JSON has no "!" at the end
+# of a line outside a string, and no line break inside one.
+_SENDMAIL_SPLIT = re.compile(r"!(?:\r\n|\r|\n)[ \t]?")
 MAX_JSON = 1 << 20
 
 
@@ -85,7 +92,10 @@ def _outcome(part, indexed, kind, action, permanent, bounce_type):
 def notification_type(text):
     """'bounce', 'delivery', 'complaint'..., or None when the text holds no SES notification."""
     match = _MAIL_START.search(text, 0, 65536)
-    return match.group(1).lower() if match else None
+    if match is None or match.group(1):
+        return match and match.group(1).lower()
+    escaped = _ESCAPED_TYPE.search(text, match.end(), match.end() + MAX_JSON)
+    return escaped.group(1).lower() if escaped else None
 
 
 def findings_in_mail(text):
@@ -93,9 +103,17 @@ def findings_in_mail(text):
     match = _MAIL_START.search(text, 0, 65536)
     if not match:
         return []
+    source = text[match.start():match.start() + MAX_JSON]
     try:
-        value, _ = json.JSONDecoder().raw_decode(text[match.start():match.start() + MAX_JSON])
+        value, _ = json.JSONDecoder().raw_decode(source)
+        found = read(Event(value, Source(text), match.start())) if isinstance(value, dict) else None
     except ValueError:
-        return []  # a mail client cut the line: the text readers get their turn
-    found = read(Event(value, Source(text), match.start())) if isinstance(value, dict) else None
+        mended = _SENDMAIL_SPLIT.sub("", source)
+        try:
+            value, _ = json.JSONDecoder().raw_decode(mended)
+        except ValueError:
+            return []  # a mail client cut the line: the text readers get their turn
+        # Read from the mended copy: its spans index no text the reader has.
+        found = read(Event(value, Source(mended), 0)) if isinstance(value, dict) else None
+        found = [replace(finding, span=None) for finding in found or []]
     return found or []

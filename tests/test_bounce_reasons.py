@@ -66,6 +66,20 @@ class WordsAndCodesTests(unittest.TestCase):
             with self.subTest(reply=reply):
                 self.assertEqual(reason_of(None, None, reply, "failed"), reason)
 
+    def test_notices_of_sisimais_other_samples_name_their_cause(self):
+        # Words of qmail's and IMail's own notices, as in Sisimai's lhost-qmail-10 and lhost-imailserver-04.
+        notices = {
+            "Sorry, I couldn't find any host by that name.": "hostunknown",
+            "Sorry, I couldn't find any host named example.org. (#5.1.2)": "hostunknown",
+            "Delivery failed 20 attempts: bob@example.org": "expired",
+            # A sending host refused for being no ISP's mail server (lhost-exim-04, lhost-ezweb-08).
+            "550 5.7.0 <bob@example.org>... Please use the smtp server of your ISP.": "blocked",
+            "550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent.": "blocked",
+        }
+        for notice, reason in notices.items():
+            with self.subTest(notice=notice):
+                self.assertEqual(reason_of(None, None, notice, "failed"), reason)
+
     def test_microsofts_resolver_codes_name_their_cause(self):
         # Microsoft 365's documented 5.4.310 and 5.7.129 replies.
         self.assertEqual(reason_of("5.4.310", "550", "550 5.4.310 DNS domain example.org does not exist "

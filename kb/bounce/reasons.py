@@ -92,7 +92,8 @@ _PHRASES = [
                 r"your (?:ip|host|server|network)|poor reputation|dynamic ip|dial-?up|residential|"
                 r"sending (?:ip|host|mta)|\bspf\b|\bdkim\b|authentication (?:checks|information)|"
                 r"not allowed to send|is not permitted to send|refused to talk|service unavailable; client host|"
-                r"not accepting connections"),
+                r"not accepting connections|smtp server of your (?:isp|provider)|your isp'?s (?:smtp|mail) server|"
+                r"messages from (?:\d{1,3}\.){3}\d{1,3} (?:weren't|were not) sent"),
     ("suspend", r"suspended|(?:account|mailbox|user)\W+(?:\w+\W+){0,5}?(?:is |has been )?(?:disabled|deactivated|"
                 r"inactive|locked|frozen|expired|closed)\b|account (?:is |has been )?blocked|inactive (?:account|user|mailbox)|not active|no longer active|"
                 r"account (?:has been )?terminated|deactivated"),
@@ -143,7 +144,8 @@ _PHRASES = [
                     r"nxdomain|domain (?:\S+ )?(?:has no|without) (?:mx|mail)|unknown domain|"
                     r"host not found|unable to route|no route to (?:host|domain)|invalid domain|domain (?:is )?not reachable|"
                     r"^\S*\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\.? does not exist|"
-                    r"recipient domain|dns (?:error|failure|lookup)|dns domain \S+ does not exist|domainnonexistent"),
+                    r"recipient domain|dns (?:error|failure|lookup)|dns domain \S+ does not exist|domainnonexistent|"
+                    r"(?:could ?n[o']t|could not|can ?not) find any host"),
     ("exceedlimit", r"exceeds? (?:the )?(?:mailbox|per-mailbox|administrative) limit|"
                     r"message length exceeds administrative limit"),
     ("systemfull", r"system (?:is )?full|insufficient system storage|disk full|out of (?:disk|memory|storage)|"
@@ -151,7 +153,7 @@ _PHRASES = [
     ("expired", r"retry time(?:out)? (?:not reached|exceeded)|(?:delivery|message) (?:time )?expired|"
                 r"could not be delivered (?:for|within|after)|queue ?time|too long in (?:the )?queue|"
                 r"have been failing for|giving up|gave up|time(?:d)? ?out .{0,40}(?:queue|retry)|\bexpired\b|"
-                r"in the queue too long|"
+                r"in the queue too long|failed (?:after )?\d+ (?:delivery )?attempts|"
                 r"lifetime|was not delivered within|maximum (?:queue|retry)|undelivered for"),
     ("networkerror", r"time(?:d)? ?out|connection (?:refused|reset|closed|lost|dropped|timed)|network "
                      r"(?:is )?unreachable|host unreachable|no route|routing loop|mail loop|loops back|"

@@ -62,23 +62,24 @@ class WordsAndCodesTests(unittest.TestCase):
             "550 2f1c655f95f5cae-a1f55 User not found:bob@example.org (in reply to RCPT TO command)": "userunknown",
             "550 Message refused by MailMarshal SpamProfiler": "spamdetected",
         }
-        for reply, reason in replies.items():
-            with self.subTest(reply=reply):
-                self.assertEqual(reason_of(None, None, reply, "failed"), reason)
+        self.assert_reasons(replies)
 
     def test_notices_of_sisimais_other_samples_name_their_cause(self):
         # Words of qmail's and IMail's own notices, as in Sisimai's lhost-qmail-10 and lhost-imailserver-04.
-        notices = {
+        self.assert_reasons({
             "Sorry, I couldn't find any host by that name.": "hostunknown",
             "Sorry, I couldn't find any host named example.org. (#5.1.2)": "hostunknown",
             "Delivery failed 20 attempts: bob@example.org": "expired",
             # A sending host refused for being no ISP's mail server (lhost-exim-04, lhost-ezweb-08).
             "550 5.7.0 <bob@example.org>... Please use the smtp server of your ISP.": "blocked",
             "550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent.": "blocked",
-        }
-        for notice, reason in notices.items():
-            with self.subTest(notice=notice):
-                self.assertEqual(reason_of(None, None, notice, "failed"), reason)
+        })
+
+    def assert_reasons(self, table):
+        """Each {text of a failed recipient's notice: its reason}, the text alone deciding."""
+        for text, reason in table.items():
+            with self.subTest(text=text):
+                self.assertEqual(reason_of(None, None, text, "failed"), reason)
 
     def test_microsofts_resolver_codes_name_their_cause(self):
         # Microsoft 365's documented 5.4.310 and 5.7.129 replies.

@@ -13,7 +13,7 @@ from collections import deque
 
 from . import dsn
 from .findings import Finding
-from .lines import Gated, iter_lines
+from .lines import LoweredGated, iter_lines
 from .recipients import (
     after_leading_address, introduces_sender, logged_recipient, mail_from, named_address, rcpt_to,
     recipient_at_start)
@@ -23,7 +23,7 @@ from .replies import find_reply, find_status, is_generic, parse_diagnostic
 # returned message, RFC 3464 fields, or the start of a sendmail SMTP session (sendmail deliver.c).
 # Microsoft 365's "Original Message Details" heads the notice's own summary, before its
 # "Error Details": no returned message starts there.
-_SPECIAL_LINE = Gated(re.compile(
+_SPECIAL_LINE = LoweredGated(re.compile(
     r"(?P<report>" + dsn.DSN_START.pattern + ")"
     r"|(?P<session>[ \t.]*while talking to )"
     r"|(?P<returned>[-=*_|> \t]*(?:(?:original|unsent|returned|undelivered|rejected)\s+message(?!\s+details)"
@@ -32,19 +32,17 @@ _SPECIAL_LINE = Gated(re.compile(
     r"|message\s+(?:text\s+|headers?\s+)?follows?"
     r"|original\s+message\s+headers"
     r"|(?:the\s+)?headers?\s+of\s+the\s+original\s+message))",
-    re.I,
 ), "recipient", "reporting", "talking", "message", "copy")
 # The command a reply answered: Postfix `(in reply to RCPT TO command)`, Exim `after RCPT TO:`
 # or `after pipelined MAIL FROM:`, sendmail `>>> DATA`, Postfix smtpd `In: DATA`, Yahoo `[RCPT_TO]`.
-_COMMAND = Gated(re.compile(
+_COMMAND = LoweredGated(re.compile(
     r"(?:in\s+reply\s+to|after|>>>|\bin:|our\s+final|\[)[ \t]*(?:end\s+of\s+|pipelined\s+)?"
-    r"(RCPT|MAIL|DATA|HELO|EHLO|LHLO|STARTTLS|AUTH|QUIT)(?![a-z])",
-    re.I,
+    r"(rcpt|mail|data|helo|ehlo|lhlo|starttls|auth|quit)(?![a-z])",
 ), "rcpt", "mail", "data", "helo", "ehlo", "lhlo", "starttls", "auth", "quit")
 _COMMAND_LINE = re.compile(r"[ \t]*(RCPT TO|MAIL FROM|DATA|EHLO|HELO|LHLO|QUIT|STARTTLS|AUTH)\b")
 # Words for a failure before any command, at connection time (the greeting is refused).
-_CONNECTION_STAGE = Gated(re.compile(
-    r"initial\s+connection|server\s+greeting|refused\s+to\s+talk\s+to\s+me|\bconnect\s+to\s+\S+:\s", re.I),
+_CONNECTION_STAGE = LoweredGated(re.compile(
+    r"initial\s+connection|server\s+greeting|refused\s+to\s+talk\s+to\s+me|\bconnect\s+to\s+\S+:\s"),
     "initial", "greeting", "refused", "connect")
 # qmail-remote's own words for the stage that failed (qmail 1.03 qmail-remote.c).
 _QMAIL_STAGES = (
@@ -58,8 +56,8 @@ _QMAIL_STAGES = (
 _TRANSCRIPT_LINE = re.compile(r"[ \t]*(?:>>>|<<<|in:|out:)", re.I)
 # The server a reply came from: Postfix `host mx.example.org[192.0.2.1] said:`, Exim
 # `host mx.example.org [192.0.2.1]:`, sendmail `... while talking to mx.example.org.:`.
-_REMOTE_HOST = Gated(re.compile(
-    r"\b(?:host|while talking to)[ \t]+([A-Za-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){1,10})\.?(?=[ \t]*[\[:]|:)", re.I),
+_REMOTE_HOST = LoweredGated(re.compile(
+    r"\b(?:host|while talking to)[ \t]+([a-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){1,10})\.?(?=[ \t]*[\[:]|:)"),
     "host", "talking")
 # `returned '550 5.1.1 ...'`, `[554 5.4.6 ...]`, Exchange's `#550 5.1.1 ... ##`: the closing
 # mark is no part of the reply.

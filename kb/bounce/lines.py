@@ -62,13 +62,17 @@ class Gated:
     def __init__(self, pattern, *words):
         self.pattern, self.words = pattern, words
 
-    def _admits(self, text):
+    @staticmethod
+    def lowered(text):
         last = Gated._last
         if last[0] is text:
-            lowered = last[1]
-        else:
-            lowered = text.lower()
-            Gated._last = (text, lowered)
+            return last[1]
+        lowered = text.lower()
+        Gated._last = (text, lowered)
+        return lowered
+
+    def _admits(self, text):
+        lowered = self.lowered(text)
         for word in self.words:
             if word in lowered:
                 return True
@@ -79,3 +83,17 @@ class Gated:
 
     def match(self, text):
         return self.pattern.match(text) if self._admits(text) else None
+
+
+class LoweredGated(Gated):
+    """A gated pattern written in lower case, matched case-sensitively against the lowered text:
+    half the time of the same pattern with IGNORECASE on the corpus's lines. Its groups come out in
+    lower case and its offsets may not index the text (str.lower lengthens U+0130), so it serves
+    patterns read for their groups only."""
+    __slots__ = ()
+
+    def search(self, text):
+        return self.pattern.search(self.lowered(text)) if self._admits(text) else None
+
+    def match(self, text):
+        return self.pattern.match(self.lowered(text)) if self._admits(text) else None

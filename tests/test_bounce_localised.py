@@ -15,6 +15,7 @@ import quopri
 import unittest
 
 from kb.bounce import BounceError, parse, wordings
+from tests.test_bounce_support import only_finding
 
 # Exchange's sender is a system mailbox, no "postmaster": the words must make it a bounce.
 EXCHANGE_SENDER = "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>"
@@ -183,7 +184,32 @@ class ProviderNoticeTests(unittest.TestCase):
 
 
 TABLES = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wordings.TOO_LARGE,
-          wordings.HOST_UNKNOWN, wordings.DELAYED, wordings.AUTO_REPLY)
+          wordings.HOST_UNKNOWN, wordings.DELAYED, wordings.AUTO_REPLY, wordings.GROUP_NOTICE,
+          wordings.NOT_PERMITTED_TO_POST)
+
+# Google Groups' refusal of a post, first sentence as in Sisimai's lhost-googlegroups-01 (ja), -04 (cs)
+# and -05 (de); the notice never names the group's address, the X-Failed-Recipients field does.
+GROUP_NOTICES = {
+    "de": "Sie erhalten diese E-Mail, weil die Gruppe, die Sie kontaktieren möchten (team), möglicherweise "
+          "nicht vorhanden ist bzw. Sie nicht die erforderlichen Berechtigungen haben, um der Gruppe Nachrichten "
+          "zu posten.",
+    "cs": "Dovolujeme si vás upozornit, že skupina, kterou se pokoušíte kontaktovat (team), pravděpodobně "
+          "neexistuje nebo nemáte oprávnění do ní přidávat příspěvky.",
+    "ja": "連絡しようとしたグループ（team）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。",
+}
+
+
+class GoogleGroupsTests(unittest.TestCase):
+    def test_a_localised_refusal_of_a_post_is_rejected_with_its_sentence(self):
+        for language, sentence in GROUP_NOTICES.items():
+            with self.subTest(language=language):
+                text = ("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: bob@example.org\n"
+                        "Subject: Delivery Status Notification (Failure)\nX-Failed-Recipients: team@googlegroups.com\n"
+                        "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n"
+                        f"{sentence}\n\n * Google Groups\n")
+                finding = only_finding(self, text.encode("utf-8"))
+                self.assertEqual((finding.recipient, finding.reason), ("team@googlegroups.com", "rejected"))
+                self.assertTrue(finding.diagnostic.startswith(sentence), finding.diagnostic)
 
 
 class WordingsTests(unittest.TestCase):

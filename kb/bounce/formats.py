@@ -195,7 +195,7 @@ def mta_kind(texts):
 # words their reason starts with. Google Groups: "We're writing to let you know that the group you
 # tried to contact (name) may not exist, or you may not have permission to post messages to the
 # group. A few more details on why you weren't able to post:", then its details as `* ...` lines.
-_UNNAMED_REASONS = ("the group you tried to contact",)
+_UNNAMED_REASONS = tuple(phrase for phrases in wordings.GROUP_NOTICE.values() for phrase in phrases)
 _MAX_DETAILS = 5
 
 

@@ -197,9 +197,24 @@ SENDER_LABELS = frozenset({
     "saatja", "kellelt",
 })
 
+# Google Groups' notice of a post it refused, which never names the group's address (Sisimai's
+# lhost-googlegroups samples, in English, German, Czech and Japanese): where it starts ...
+GROUP_NOTICE = {
+    "en": ("the group you tried to contact",),
+    "de": ("die gruppe, die sie kontaktieren möchten",),
+    "cs": ("skupina, kterou se pokoušíte kontaktovat",),
+    "ja": ("連絡しようとしたグループ",),
+}
+# ... and its words for "you may not have permission to post" (the English ones are reasons.py's).
+NOT_PERMITTED_TO_POST = {
+    "de": ("nicht die erforderlichen berechtigungen haben, um der gruppe",),
+    "cs": ("nemáte oprávnění do ní přidávat příspěvky",),
+    "ja": ("グループにメッセージを投稿する権限がない",),
+}
+
 # The Sisimai reason names of the meanings (what a notice without a code failed of).
-_MEANINGS = (("userunknown", USER_UNKNOWN), ("mailboxfull", MAILBOX_FULL), ("mesgtoobig", TOO_LARGE),
-             ("hostunknown", HOST_UNKNOWN))
+_MEANINGS = (("rejected", NOT_PERMITTED_TO_POST), ("userunknown", USER_UNKNOWN), ("mailboxfull", MAILBOX_FULL),
+             ("mesgtoobig", TOO_LARGE), ("hostunknown", HOST_UNKNOWN))
 
 
 class _Phrases:
@@ -261,8 +276,8 @@ def says_auto_reply(subject):
 
 
 def meaning(text):
-    """The Sisimai reason name ("userunknown", "mailboxfull", "mesgtoobig", "hostunknown") that a
-    localised failure text states, or None."""
+    """The Sisimai reason name ("rejected", "userunknown", "mailboxfull", "mesgtoobig", "hostunknown")
+    that a localised failure text states, or None."""
     for reason, phrases in _BY_MEANING:
         if phrases.found_in(text):
             return reason
@@ -270,7 +285,8 @@ def meaning(text):
 
 
 # The enhanced status code (RFC 3463) each meaning is the failure of, for a notice that gives none.
-STATUS_OF_MEANING = {"userunknown": "5.1.1", "mailboxfull": "5.2.2", "mesgtoobig": "5.3.4", "hostunknown": "5.1.2"}
+STATUS_OF_MEANING = {"rejected": "5.7.1", "userunknown": "5.1.1", "mailboxfull": "5.2.2", "mesgtoobig": "5.3.4",
+                     "hostunknown": "5.1.2"}
 
 
 def is_sender_label(label):

@@ -73,6 +73,13 @@ class WordsAndCodesTests(unittest.TestCase):
             # A sending host refused for being no ISP's mail server (lhost-exim-04, lhost-ezweb-08).
             "550 5.7.0 <bob@example.org>... Please use the smtp server of your ISP.": "blocked",
             "550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent.": "blocked",
+            # RFC 5248's X.7.13 "User Account Disabled", said of a recipient (lhost-sendmail-35).
+            "525 5.7.13 <bob@example.org>: Recipient address rejected: Disabled recipient address": "suspend",
+            "connect to mx.example.org[192.0.2.2]:25: No route to host": "networkerror",  # rfc3464-34
+            # Microsoft's documented 4.7.650 and Directory-Based Edge Blocking 5.4.1 (lhost-mfilter-04).
+            "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.": "blocked",
+            "550 5.4.1 All recipient addresses rejected : Access denied": "userunknown",
+            "550 5.7.1 message content rejected": "spamdetected",  # lhost-sendmail-38
         })
 
     def assert_reasons(self, table):

@@ -56,6 +56,8 @@ _PHRASES = [
     # A mailbox over its size or message-count quota, in words the rate and size phrases below
     # would take for theirs (Postfix's local mailbox_size_limit; WEB.DE's message count).
     ("mailboxfull", r"mailbox size limit exceeded|too many (?:messages|mails|e-?mails) on the server|zu ?viele mails"),
+    # A rate limit set for the sending host's reputation is a block of that host (Microsoft's 4.7.650).
+    ("blocked", r"limited (?:due to|because of) (?:the |its |your )?(?:ip |sender |sending )?reputation"),
     ("toomanyconn", r"too many (?:connections|concurrent|sessions|simultaneous)|connection rate|rate limit|"
                     r"frequency limit|receiving mail at a rate|too many (?:messages|emails|mails|recipients)|sending rate|"
                     r"throttl|too fast|too quickly|exceeded (?:the )?(?:rate|maximum number of)|(?:hourly|daily) (?:sending )?limit"),
@@ -77,7 +79,7 @@ _PHRASES = [
     # The sending host's reputation named as the cause, even where the reply adds that its
     # verdict protects users from spam (Gmail: "the very low reputation of the sending IP address").
     ("blocked", r"reputation of the sending|(?:ip|sender|sending) reputation|low reputation"),
-    ("spamdetected", r"\bspam\b|spamming|spam ?signature|spam ?profiler|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
+    ("spamdetected", r"\bspam\b|spamming|message content rejected|spam ?signature|spam ?profiler|junk mail|bulk mail|unsolicited|\bube\b|\buce\b|content filter|uribl|surbl|"
                      r"blacklisted (?:url|link|domain in)|"
                      r"looks like spam|scored as|message (?:was |has been )?(?:classified|identified) as"),
     # Microsoft's 5.7.515 ("Access denied, sending domain ... doesn't meet the required
@@ -96,7 +98,7 @@ _PHRASES = [
                 r"messages from (?:\d{1,3}\.){3}\d{1,3} (?:weren't|were not) sent"),
     ("suspend", r"suspended|(?:account|mailbox|user)\W+(?:\w+\W+){0,5}?(?:is |has been )?(?:disabled|deactivated|"
                 r"inactive|locked|frozen|expired|closed)\b|account (?:is |has been )?blocked|inactive (?:account|user|mailbox)|not active|no longer active|"
-                r"account (?:has been )?terminated|deactivated"),
+                r"account (?:has been )?terminated|deactivated|disabled recipient"),
     ("hasmoved", r"has moved|moved to|no longer (?:at|with)|address has changed|changed (?:his|her|their) address"),
     # Mimecast's "554 Host network not allowed" is its Geographical Restriction policy (Mimecast
     # SMTP Error Codes, community.mimecast.com/s/article/Mimecast-SMTP-Error-Codes-842605754).
@@ -126,12 +128,12 @@ _PHRASES = [
                     r"(?:user|recipient|mailbox|address|account|addressee) (?:not found|not known|unknown|invalid)|"
                     r"invalid (?:recipient|mailbox|user|address)|(?:mailbox|user|recipient) (?:is )?unavailable|"
                     r"not (?:a )?valid (?:mailbox|recipient|user)|no mailbox (?:here|by that name|for)|"
-                    r"recipient (?:address )?rejected|undeliverable address|address rejected|"
+                    r"recipient (?:address(?:es)? )?rejected|undeliverable address|address(?:es)? rejected|"
                     r"not listed in|is not a known user|unrouteable address|no (?:valid )?recipients?|"
                     r"bad destination mailbox|mail-?box not found|no (?:such )?mail ?box (?:found|available)|unknown or illegal alias|"
                     r"bad[ _-]recipient|not an active address|"
                     r"\buser not found|destination (?:address|mailbox) (?:is )?(?:unknown|invalid)|"
-                    r"resolver\.adr\.recipnotfound|recipnotfound|recipientnotfound|not found by smtp address lookup|disabled recipient|"
+                    r"resolver\.adr\.recipnotfound|recipnotfound|recipientnotfound|not found by smtp address lookup|"
                     r"(?:user|address|account) (?:could ?n[o']t|could not|can ?not) be found|"
                     r"(?:user|you) (?:does ?n[o']t|does not) have an? .{0,60}account|"
                     r"(?:account|address|mailbox) (?:\w+ ){0,6}(?:does not|doesn't) exist|invalid final delivery|"
@@ -142,7 +144,7 @@ _PHRASES = [
                     r"does not exist|unknown|is not valid|name not found)|no such domain|name or service not known|"
                     r"no (?:valid )?mx|mx (?:record )?(?:not found|lookup)|name service error|unrouteable (?:mail )?domain|"
                     r"nxdomain|domain (?:\S+ )?(?:has no|without) (?:mx|mail)|unknown domain|"
-                    r"host not found|unable to route|no route to (?:host|domain)|invalid domain|domain (?:is )?not reachable|"
+                    r"host not found|unable to route|no route to domain|invalid domain|domain (?:is )?not reachable|"
                     r"^\S*\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\.? does not exist|"
                     r"recipient domain|dns (?:error|failure|lookup)|dns domain \S+ does not exist|domainnonexistent|"
                     r"(?:could ?n[o']t|could not|can ?not) find any host"),

@@ -104,6 +104,15 @@ class StatusPrecedenceTests(unittest.TestCase):
     def test_the_status_field_is_kept_when_the_diagnostic_only_repeats_its_subject(self):
         self.assertEqual(self.status_of("5.1.1", "smtp; 550 #5.1.0 Address rejected"), "5.1.1")
 
+    def test_the_status_field_stays_when_only_the_notice_text_has_the_remotes_code(self):
+        # A report without Diagnostic-Code (OpenSMTPD, CommuniGate Pro) and a notice quoting the
+        # remote: the reply and its words complete the report, its own Status stays (RFC 3464 §2.3.4).
+        text = dsn(group(status="5.0.0"), human="bob@example.org: 550 5.1.1 <bob@example.org>: User unknown\n")
+        finding = only_finding(self, text)
+        self.assertEqual((finding.status, finding.reply_code), ("5.0.0", "550"))
+        self.assertEqual(finding.diagnostic, "550 5.1.1 <bob@example.org>: User unknown")
+        self.assertEqual((finding.reason, finding.advice), ("userunknown", "suppress"))
+
     def test_the_reply_code_comes_from_the_diagnostic(self):
         finding = only_finding(self, dsn(group(status="5.4.7", diagnostic="smtp; 554 4.4.7 Message expired")))
         self.assertEqual((finding.reply_code, finding.status), ("554", "5.4.7"))

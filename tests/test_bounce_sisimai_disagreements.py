@@ -39,13 +39,6 @@ class SisimaiDisagreementTests(unittest.TestCase):
         finding = ours(name)[address]
         self.assertEqual((finding.reply_code, finding.status), ("550", "5.1.1"))
 
-    def test_a_generic_status_gives_way_to_the_notice_text_when_the_report_has_no_reply(self):
-        # "Status: 5.0.0" and "Diagnostic-Code: X-Unix; 255" (an exit status), while the notice says
-        # "554 5.3.0 unknown mailer error 255". Sisimai keeps 5.0.0 with reply 554.
-        name, address = "maildir__bsd__lhost-sendmail-18.eml", "kijitora@example.jp"
-        self.assertEqual(sisimai(name)[address]["deliverystatus"], "5.0.0")
-        self.assertEqual((ours(name)[address].reply_code, ours(name)[address].status), ("554", "5.3.0"))
-
     def test_the_final_recipient_field_names_the_recipient(self):
         # RFC 3464 §2.3.2: "Final-Recipient: rfc822;kijitora@neko.example.org"; Sisimai takes the
         # address of the Domino notice text (kijitora@neko.example.com) instead.

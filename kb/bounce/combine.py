@@ -8,7 +8,6 @@ from .findings import Finding
 from .freetext import command_in
 from .mime import returned_headers
 from .recipients import local_names
-from .replies import is_generic
 
 
 def merge(report_findings, text_findings):
@@ -37,11 +36,15 @@ def merge(report_findings, text_findings):
 
 
 def _complete(finding, extra):
-    """A report's finding, with what the text adds: the reply, a command, a diagnostic."""
+    """A report's finding, with what the text adds: the reply, a command, a diagnostic.
+
+    The report's own Status field stays, generic or not (RFC 3464 §2.3.4: the reporting MTA's
+    status for the recipient); the remote's words and codes come with the reply, in the diagnostic.
+    """
     changes = {}
     if extra is not None and extra.reply_code and not finding.reply_code:
         changes.update(reply_code=extra.reply_code, diagnostic=extra.diagnostic, span=extra.span)
-        if is_generic(finding.status) and extra.status:
+        if not finding.status and extra.status:
             changes["status"] = extra.status
     if not finding.command:
         changes["command"] = (extra and extra.command) or command_in(finding.diagnostic or "")

@@ -252,6 +252,19 @@ class InternalRecipientTests(unittest.TestCase):
             "Final-Recipient: rfc822;IMCEAEX-_O=EXAMPLE_OU=FIRST_CN=RECIPIENTS_CN=BOB@example.org",
             text="Delivery has failed to these recipients or groups:\n\nbob@example.org"), ["bob@example.org"])
 
+    def test_a_mailbox_on_a_channel_or_a_host_inside_the_original_domain_gives_way_to_it(self):
+        # Sun Messaging Server (Mailman's dsn_01 and dsn_04): Final-Recipient names its channel
+        # or the organisation's own mail host.
+        for final in ("bob@ims-ms-daemon", "BOB@mbx1.mail.example.org"):
+            with self.subTest(final=final):
+                self.assertEqual(self._recipients(
+                    f"Original-Recipient: rfc822;bob@example.org\nFinal-Recipient: rfc822;{final}"), ["bob@example.org"])
+
+    def test_another_user_on_a_single_label_host_keeps_the_final_recipient(self):
+        # An alias the organisation expanded to a local user (Sisimai's lhost-postfix-79: procmail on mailhub0).
+        self.assertEqual(self._recipients(
+            "Original-Recipient: rfc822;sales@example.org\nFinal-Recipient: rfc822;bob@mailhub0"), ["bob@mailhub0"])
+
     def test_two_public_mailboxes_keep_the_final_recipient(self):
         # An alias expanded to another public mailbox: the report's own answer stands.
         self.assertEqual(self._recipients(

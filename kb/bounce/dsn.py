@@ -95,8 +95,20 @@ def _recipient(group):
     addresses = [address_of(v) for v in values if not _is_source_routed(v)] + [address_of(v) for v in values]
     addresses = [a for a in addresses if a]
     mailboxes = [a for a in addresses if is_mailbox(a)]
-    public = [a for a in mailboxes if not is_internal(a)]
+    public = [a for a in mailboxes if not is_internal(a) and not _on_a_host_inside(a, mailboxes)]
     return (public or mailboxes or addresses or [None])[0]
+
+
+def _on_a_host_inside(address, others):
+    """Where the organisation's own routing delivered another address, not what the sender wrote:
+    a host inside that one's domain (bob@mbx1.example.org beside user@example.org), or the same
+    user on a single-label host (Sun Messaging Server's channel: bob@ims-ms-daemon)."""
+    local, _, domain = address.rpartition("@")
+    for other in others:
+        other_local, _, other_domain = other.rpartition("@")
+        if domain.endswith("." + other_domain) or ("." not in domain and "." in other_domain and local == other_local):
+            return True
+    return False
 
 
 # Top-level names that never resolve in the public DNS: RFC 6762 (.local), RFC 8375 (home.arpa),

@@ -64,6 +64,35 @@ Remote host 192.0.2.1 said: 550 Unknown user bob@example.org
 
 --- Below this line is a copy of the message.
 """, [("bob@example.org", "550", "5.5.0")]),
+    "exim with an undisclosed address": ("Mail Delivery System <Mailer-Daemon@mx.example.net>", "Mail delivery failed: returning message to sender", """\
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  an undisclosed address
+    (generated from bob@example.org)
+
+------ This is a copy of the message, including all the headers. ------
+""", [("bob@example.org", None, None)]),
+    "exim local_scan rejection naming the mailbox in its words": ("Mail Delivery System <Mailer-Daemon@mx.example.net>", "Mail delivery failed", """\
+A message that you sent was rejected by the local scanning code that
+checks incoming messages on this system. The following error was given:
+
+  Message was not accepted -- invalid mailbox.
+ Local mailbox bob@example.org is unavailable: user not found
+
+------ This is a copy of your message, including all the headers.
+""", [("bob@example.org", None, None)]),
+    "mailenable with an exchange proxy address": ("Delivery Subsystem <POSTMASTER@mx.example.net>", "Message Delivery Failure", """\
+MailEnable: Message could not be delivered to some recipients.
+The following recipient(s) could not be reached:
+
+\tRecipient: [SMTP:bob@example.org]
+\tReason: Remote SMTP Server Returned: 550 Requested action not taken: mailbox unavailable or not local.
+
+Message headers follow:
+""", [("bob@example.org", "550", None)]),
     "domino": ("Postmaster@example.org", "DELIVERY FAILURE: User bob (bob@example.org) not listed in Domino Directory", """\
 Your message
 

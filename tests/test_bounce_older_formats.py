@@ -93,6 +93,24 @@ The following recipient(s) could not be reached:
 
 Message headers follow:
 """, [("bob@example.org", "550", None)]),
+    "exchange 5.5 naming an x.400 recipient": ("System Administrator <postmaster@example.net>", "Undeliverable: news", """\
+Your message
+
+  To:      news@example.net
+  Subject: news
+
+did not reach the following recipient(s):
+
+c=US;a= ;p=Example;o=Site1;dda:SMTP=bob@example.org; on Fri, 4 Oct 2002 17:12:28 -0400
+    The recipient name is not recognized
+""", [("bob@example.org", None, None)]),
+    "hotpop with a system contact": ("postmaster@mx.example.net", "Returned mail", """\
+Undeliverable Address: bob@example.org
+
+Reason: The email you sent to the address specified above has been returned because the recipient is over disk quota.
+
+System Contact: postmaster@example.net
+""", [("bob@example.org", None, None)]),
     "domino": ("Postmaster@example.org", "DELIVERY FAILURE: User bob (bob@example.org) not listed in Domino Directory", """\
 Your message
 

@@ -95,12 +95,12 @@ def _in_failure_sentence(line):
     的邮件无法送达。` (wordings.py), or in English that it is unknown (`Local mailbox user@example.org is
     unavailable: user not found`, reasons.py)."""
     # The cheap tests first: most lines with an address are no failure sentence.
-    if line.count("@") != 1 or _NOT_A_SENTENCE.match(line):
+    if line.count("@") != 1 or _NOT_A_SENTENCE.match(line) or find_reply(line) is not None:
         return None
     if not (wordings.says_failure(line) or says_unknown_user(line)):
         return None
     address = ADDRESS.search(line)
-    if address is None or find_reply(line) is not None:
+    if address is None:
         return None
     if _SENT_FROM.search(line, 0, address.start()):
         return None  # `a message from alice@example.net could not be delivered`: the sender

@@ -62,27 +62,24 @@ class Gated:
     def __init__(self, pattern, *words):
         self.pattern, self.words = pattern, words
 
-    @staticmethod
-    def lowered(text):
+    def _admitted(self, text):
+        """The text lowered when it holds one of the words, else None."""
         last = Gated._last
         if last[0] is text:
-            return last[1]
-        lowered = text.lower()
-        Gated._last = (text, lowered)
-        return lowered
-
-    def _admits(self, text):
-        lowered = self.lowered(text)
+            lowered = last[1]
+        else:
+            lowered = text.lower()
+            Gated._last = (text, lowered)
         for word in self.words:
             if word in lowered:
-                return True
-        return False
+                return lowered
+        return None
 
     def search(self, text, *bounds):
-        return self.pattern.search(text, *bounds) if self._admits(text) else None
+        return self.pattern.search(text, *bounds) if self._admitted(text) is not None else None
 
     def match(self, text):
-        return self.pattern.match(text) if self._admits(text) else None
+        return self.pattern.match(text) if self._admitted(text) is not None else None
 
 
 class LoweredGated(Gated):
@@ -93,7 +90,9 @@ class LoweredGated(Gated):
     __slots__ = ()
 
     def search(self, text):
-        return self.pattern.search(self.lowered(text)) if self._admits(text) else None
+        lowered = self._admitted(text)
+        return None if lowered is None else self.pattern.search(lowered)
 
     def match(self, text):
-        return self.pattern.match(self.lowered(text)) if self._admits(text) else None
+        lowered = self._admitted(text)
+        return None if lowered is None else self.pattern.match(lowered)

@@ -284,3 +284,27 @@ class PhrasePatternTests(unittest.TestCase):
             for text in texts:
                 found, expected = compiled.search(text), original.search(text)
                 self.assertEqual(found and found.span(), expected and expected.span(), reason)
+
+
+class RememberedTests(unittest.TestCase):
+    REPLY = "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table"
+
+    def test_a_batch_reads_each_wording_once_and_keeps_nothing_after_it(self):
+        with reasons.remembered():
+            self.assertEqual(reason_of("5.1.1", "550", self.REPLY, "failed"), "userunknown")
+            # The same words for another address: one memo entry, the same reason.
+            self.assertEqual(reason_of("5.1.1", "550", self.REPLY.replace("bob", "carol"), "failed"), "userunknown")
+            self.assertEqual(len(reasons._MEMO.get()), 1)
+        self.assertIsNone(reasons._MEMO.get())  # no process keeps what a visitor pasted
+
+    def test_the_codes_and_the_command_are_part_of_the_wording(self):
+        words = "550 5.1.1 User unknown"
+        with reasons.remembered():
+            self.assertEqual(reason_of("5.1.1", "550", words, "failed", "MAIL"), "rejected")
+            self.assertEqual(reason_of("5.1.1", "550", words, "failed", "RCPT"), "userunknown")
+
+    def test_the_memo_is_bounded(self):
+        with reasons.remembered():
+            for n in range(reasons.MAX_REMEMBERED + 5):
+                reason_of(None, "550", f"550 error number {n}", "failed")
+            self.assertLessEqual(len(reasons._MEMO.get()), reasons.MAX_REMEMBERED)

@@ -13,7 +13,7 @@ import tarfile
 import zipfile
 from dataclasses import dataclass, field
 
-from . import parse
+from . import parse, reasons
 from .findings import BounceError
 from .summary import Summary
 
@@ -159,13 +159,14 @@ class Result:
 def read_all(batch):
     """Parse every message of a Batch; one unreadable message does not stop the others."""
     result = Result([], [], Summary(), list(batch.notes))
-    for name, data in batch.items:
-        try:
-            report = parse(data)
-        except BounceError as error:
-            result.unreadable.append((name, str(error)))
-            result.summary.add_unreadable()
-            continue
-        result.reports.append((name, report))
-        result.summary.add(report)
+    with reasons.remembered():
+        for name, data in batch.items:
+            try:
+                report = parse(data)
+            except BounceError as error:
+                result.unreadable.append((name, str(error)))
+                result.summary.add_unreadable()
+                continue
+            result.reports.append((name, report))
+            result.summary.add(report)
     return result

@@ -6,7 +6,8 @@ the words a server chose ("user unknown", "listed at Spamhaus") say more than a 
 a bare 550, so a phrase decides first; a specific enhanced status (RFC 3463) decides when no phrase
 does, and the basic reply code (RFC 5321 §4.2.3) last. Pure Python, no Django.
 """
-import functools
+import contextlib
+import contextvars
 import re
 
 from . import wordings
@@ -297,13 +298,36 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     # diagnostic from costing 30 scans of itself.
     # An address taken out leaves one space, as the words around it stood ("user [x] does not exist").
     words = " ".join(_NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS]).split())
-    return _reason_of_wording(words, status, reply_code, action, (command or "").upper(), diagnostic_type)
+    key = (words, status, reply_code, action, (command or "").upper(), diagnostic_type)
+    memo = _MEMO.get()
+    if memo is None:
+        return _reason_of_wording(*key)
+    if key not in memo:
+        if len(memo) >= MAX_REMEMBERED:
+            memo.clear()
+        memo[key] = _reason_of_wording(*key)
+    return memo[key]
 
 
 # Without its addresses, a server's wording repeats across the recipients and the messages of a
-# batch (a night's mbox): each wording is read once. The arguments are all the reading depends on.
-@functools.lru_cache(maxsize=4096)
+# batch (a night's mbox): within `remembered()`, each wording is read once. The memo lives as long
+# as the batch, so that no process keeps the words of what a visitor pasted.
+_MEMO = contextvars.ContextVar("reasons_memo", default=None)
+MAX_REMEMBERED = 10_000
+
+
+@contextlib.contextmanager
+def remembered():
+    """Read each wording's reason once until the block ends (a batch, a command-line run)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def _reason_of_wording(words, status, reply_code, action, command, diagnostic_type):
+    """The reason of a wording without its addresses, with the codes and the command it came with."""
     code = reply_code or status
     # Without a code, a delayed or expired delivery was transient; a failed one may be either.
     transient = code[0] == "4" if code else (True if action in ("delayed", "expired") else None)

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.bounce import BounceError, batch, parse
+from kb.bounce import BounceError, batch, parse, reasons
 from kb.bounce.summary import Summary
 from kb.exports import FIELDS, csv_row, jsonl_line, record, records
 from kb.matching import Matcher
@@ -38,13 +38,14 @@ class Command(BaseCommand):
             self.csv = _csv_writer(self.stdout)
             self.csv.writerow(FIELDS)
         failures = 0
-        for path in files:
-            try:
-                failures += not self._analyse_file(path)
-            except (BounceError, OSError) as error:
-                failures += 1
-                self.totals.add_unreadable()
-                self._print_error(path, error)
+        with reasons.remembered():
+            for path in files:
+                try:
+                    failures += not self._analyse_file(path)
+                except (BounceError, OSError) as error:
+                    failures += 1
+                    self.totals.add_unreadable()
+                    self._print_error(path, error)
         if self.progress:
             sys.stderr.write("\n")
         if summary:

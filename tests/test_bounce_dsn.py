@@ -78,6 +78,14 @@ class DeliveryStatusTests(unittest.TestCase):
         start, end = finding.span
         self.assertTrue(parse(text).text[start:end].startswith("550-5.1.1 The email"))
 
+    def test_a_report_without_recipient_groups_names_the_returned_messages_addressee(self):
+        # Postfix marks its bounces "Auto-Submitted: auto-replied" (RFC 3834 §5); a report whose
+        # recipient groups are missing (Sisimai's lhost-postfix-64) is still no vacation reply.
+        text = dsn("").replace("Subject:", "Auto-Submitted: auto-replied\nSubject:", 1)
+        text = text.replace("Reporting-MTA: dns; mx.example.net\n\n\n", "Reporting-MTA: dns; mx.example.net\n\n")
+        report = parse(text)
+        self.assertEqual([(f.recipient, f.action) for f in report.findings], [("bob@example.org", "failed")])
+
     def test_delivered_recipients_are_reported_with_their_action(self):
         finding = only_finding(self, dsn(group(action="delivered", status="2.0.0", diagnostic="smtp; 250 2.0.0 Ok")))
         self.assertEqual((finding.action, finding.reply_code, finding.hard_bounce), ("delivered", "250", None))

@@ -105,7 +105,9 @@ def _read(text, codec, outermost=True):
         forwarded = _forwarded_bounce(message, text, codec) if outermost else None
         if forwarded is not None:
             return forwarded
-        if formats.is_auto_reply(headers, reading.texts):
+        # A report names its failures, even with no recipient group left (Postfix marks its
+        # bounces `Auto-Submitted: auto-replied` too, as RFC 3834 §5 asks of any automatic reply).
+        if not _carries_report(message) and formats.is_auto_reply(headers, reading.texts):
             return Report("auto-reply", [], text)
         refused = listserver.refusals(message, reading.texts)
         if refused:
@@ -119,6 +121,10 @@ def _read(text, codec, outermost=True):
         kind = _text_kind(message, reading.texts)
         findings = combine.with_actions(findings, kind, message, reading.texts)
     return Report(kind, combine.with_fallback_recipient(findings, message), text)
+
+
+def _carries_report(message):
+    return any(part.content_type in DELIVERY_STATUS_TYPES for part in message.parts)
 
 
 def _not_a_bounce(headers, reading):

@@ -187,9 +187,17 @@ TABLES = (wordings.UNDELIVERED, wordings.USER_UNKNOWN, wordings.MAILBOX_FULL, wo
           wordings.HOST_UNKNOWN, wordings.DELAYED, wordings.AUTO_REPLY, wordings.GROUP_NOTICE,
           wordings.NOT_PERMITTED_TO_POST)
 
-# Google Groups' refusal of a post, first sentence as in Sisimai's lhost-googlegroups-01 (ja), -04 (cs)
-# and -05 (de); the notice never names the group's address, the X-Failed-Recipients field does.
+# Google Groups' refusal of a post, first sentence as in Sisimai's lhost-googlegroups-01 (ja), -04 (cs),
+# -05 (de), -07 (es), -09 (fr), -12 (uk) and -13 (zh); the notice never names the group's address,
+# the X-Failed-Recipients field does.
 GROUP_NOTICES = {
+    "es": "Queremos informarte de que el grupo con el que has intentado ponerte en contacto (team) quizás no "
+          "exista o bien no tienes los permisos necesarios para publicar mensajes en él.",
+    "fr": "Il se peut que le groupe que vous avez essayé de contacter (team) n'existe pas ou que vous ne soyez "
+          "pas autorisé à lui envoyer des messages.",
+    "uk": "Цим повідомленням ми сповіщаємо Вас, що група, з якою Ви намагалися зв'язатися (team), ймовірно, "
+          "не існує, або Ви не маєте дозволу публікувати в ній дописи.",
+    "zh": "我們謹此通知，您試圖聯絡的「team」群組可能不存在，或者您沒有在此群組張貼留言的權限。",
     "de": "Sie erhalten diese E-Mail, weil die Gruppe, die Sie kontaktieren möchten (team), möglicherweise "
           "nicht vorhanden ist bzw. Sie nicht die erforderlichen Berechtigungen haben, um der Gruppe Nachrichten "
           "zu posten.",

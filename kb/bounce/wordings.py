@@ -198,18 +198,26 @@ SENDER_LABELS = frozenset({
 })
 
 # Google Groups' notice of a post it refused, which never names the group's address (Sisimai's
-# lhost-googlegroups samples, in English, German, Czech and Japanese): where it starts ...
+# lhost-googlegroups samples, in eight languages): where it starts ...
 GROUP_NOTICE = {
     "en": ("the group you tried to contact",),
     "de": ("die gruppe, die sie kontaktieren möchten",),
+    "fr": ("le groupe que vous avez essayé de contacter",),
+    "es": ("el grupo con el que has intentado ponerte en contacto",),
     "cs": ("skupina, kterou se pokoušíte kontaktovat",),
+    "uk": ("група, з якою ви намагалися зв'язатися",),
     "ja": ("連絡しようとしたグループ",),
+    "zh": ("您試圖聯絡的",),
 }
 # ... and its words for "you may not have permission to post" (the English ones are reasons.py's).
 NOT_PERMITTED_TO_POST = {
     "de": ("nicht die erforderlichen berechtigungen haben, um der gruppe",),
+    "fr": ("vous ne soyez pas autorisé à lui envoyer des messages",),
+    "es": ("no tienes los permisos necesarios para publicar mensajes",),
     "cs": ("nemáte oprávnění do ní přidávat příspěvky",),
+    "uk": ("не маєте дозволу публікувати в ній дописи",),
     "ja": ("グループにメッセージを投稿する権限がない",),
+    "zh": ("沒有在此群組張貼留言的權限",),
 }
 
 # The Sisimai reason names of the meanings (what a notice without a code failed of).

@@ -12,7 +12,7 @@ _STATUS = {"HardFail": True, "SoftFail": False}
 
 
 def read(event):
-    value, payload = event.value, event.get("payload")
+    payload = event.get("payload")
     name = event.text("event") or ""
     if not (name.startswith("Message") and isinstance(payload, dict)):
         return None

@@ -92,9 +92,11 @@ def _outcome(part, indexed, kind, action, permanent, bounce_type):
 def notification_type(text):
     """'bounce', 'delivery', 'complaint'..., or None when the text holds no SES notification."""
     match = _MAIL_START.search(text, 0, 65536)
-    if match is None or match.group(1):
-        return match and match.group(1).lower()
-    escaped = _ESCAPED_TYPE.search(text, match.end(), match.end() + MAX_JSON)
+    if match is None:
+        return None
+    if match.group(1):
+        return match.group(1).lower()
+    escaped = _ESCAPED_TYPE.search(text, match.end(), match.end() + MAX_JSON)  # inside an SNS envelope
     return escaped.group(1).lower() if escaped else None
 
 
@@ -104,16 +106,21 @@ def findings_in_mail(text):
     if not match:
         return []
     source = text[match.start():match.start() + MAX_JSON]
+    value = _json_object(source)
+    if value is not None:
+        return read(Event(value, Source(text), match.start())) or []
+    mended = _SENDMAIL_SPLIT.sub("", source)
+    value = _json_object(mended)
+    if value is None:
+        return []  # a mail client cut the line: the text readers get their turn
+    # Read from the mended copy: its spans index no text the reader has.
+    return [replace(finding, span=None) for finding in read(Event(value, Source(mended), 0)) or []]
+
+
+def _json_object(source):
+    """The JSON object that source starts with, or None."""
     try:
         value, _ = json.JSONDecoder().raw_decode(source)
-        found = read(Event(value, Source(text), match.start())) if isinstance(value, dict) else None
     except ValueError:
-        mended = _SENDMAIL_SPLIT.sub("", source)
-        try:
-            value, _ = json.JSONDecoder().raw_decode(mended)
-        except ValueError:
-            return []  # a mail client cut the line: the text readers get their turn
-        # Read from the mended copy: its spans index no text the reader has.
-        found = read(Event(value, Source(mended), 0)) if isinstance(value, dict) else None
-        found = [replace(finding, span=None) for finding in found or []]
-    return found or []
+        return None
+    return value if isinstance(value, dict) else None

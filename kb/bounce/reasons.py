@@ -11,6 +11,7 @@ import contextvars
 import re
 
 from . import wordings
+from .lines import compiled
 
 # The vocabulary, each name with what it means. The order is the order of the documentation.
 REASONS = {
@@ -173,22 +174,9 @@ _PHRASES = [
                     r"write error|i/o error|duplicated message-id|"
                     r"resources"),
 ]
-# A word boundary before a letter or digit, that letter or digit not repeated.
-_BOUNDARY_FIRST = re.compile(r"\\b([a-z0-9])(?![?*+{])")
-
-
-def _compiled(pattern):
-    """pattern compiled with each `\\b` before a letter or digit moved behind it as a lookbehind
-    (`\\bspam` as `s(?<=\\bs)pam`): the same matches, found sooner. A branch that starts with a
-    letter is skipped at once where the text has another letter; one that starts with `\\b` is
-    tried in full at every position (all phrases, tried in order on 3,428 diagnostics and example
-    replies: 0.18 s before, 0.12 s after)."""
-    return re.compile(_BOUNDARY_FIRST.sub(r"\1(?<=\\b\1)", pattern))
-
-
 # Lower-case patterns on lower-cased text: 3.5 times faster than re.I on the corpus's diagnostics
 # (bench/score_reasons.py's rows, 0.34 s against 1.17 s for 7,780 of them).
-_PHRASE_RES = [(reason, _compiled(pattern)) for reason, pattern in _PHRASES]
+_PHRASE_RES = [(reason, compiled(pattern)) for reason, pattern in _PHRASES]
 _UNKNOWN_USER_RES = [pattern for reason, pattern in _PHRASE_RES if reason == "userunknown"]
 
 
@@ -249,8 +237,9 @@ _NEVER_ANSWERED = re.compile(r"time(?:d)? ?out|did not accept our requests to co
 # keeps its words.
 # So is a provider's boilerplate about spam in general (Gmail adds "To best protect our users
 # from spam" to SPF, DKIM and header refusals alike): it names no verdict on this message.
-_NOISE = re.compile(r"<?[^\s<>@:;,()\[\]]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
-                    r"reduce the amount of spam", re.I)
+# Each is tried only on text that holds its mark ("@", "spam"): a regex cannot skip ahead to them.
+_ADDRESS_NOISE = re.compile(r"<?[^\s<>@:;,()\[\]]{1,64}+@[^\s<>]{1,255}>?")
+_SPAM_BOILERPLATE = re.compile(r"protect our users from spam|reduce the amount of spam", re.I)
 # Postfix's "Host not found, try again" is the resolver's TRY_AGAIN: a DNS failure for now.
 # A bare "try again" is advice to a person ("check the domain and try again"), not the resolver.
 _FOR_NOW = re.compile(r"not found, try again|temporar", re.I)
@@ -297,7 +286,7 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
     # A reply states its cause in its first lines; reading no further keeps a huge folded
     # diagnostic from costing 30 scans of itself.
     # An address taken out leaves one space, as the words around it stood ("user [x] does not exist").
-    words = " ".join(_NOISE.sub(" ", (diagnostic or "")[:_READ_CHARS]).split())
+    words = " ".join(_without_noise((diagnostic or "")[:_READ_CHARS]).split())
     key = (words, status, reply_code, action, (command or "").upper(), diagnostic_type)
     memo = _MEMO.get()
     if memo is None:
@@ -307,6 +296,12 @@ def reason_of(status=None, reply_code=None, diagnostic=None, action=None, comman
             memo.clear()
         memo[key] = _reason_of_wording(*key)
     return memo[key]
+
+
+def _without_noise(text):
+    if "@" in text:
+        text = _ADDRESS_NOISE.sub(" ", text)
+    return _SPAM_BOILERPLATE.sub(" ", text) if "spam" in text.lower() else text
 
 
 # Without its addresses, a server's wording repeats across the recipients and the messages of a

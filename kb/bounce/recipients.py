@@ -9,7 +9,7 @@ import re
 
 from . import wordings
 from .addresses import ADDRESS, clean
-from .lines import Gated
+from .lines import Gated, compiled
 from .replies import find_reply
 from .reasons import says_unknown_user
 
@@ -55,7 +55,7 @@ _HEADER_LABELS = frozenset({
 _RCPT_TO = Gated(re.compile(r"\bRCPT[ \t]+TO:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I), "rcpt")
 _MAIL_FROM = Gated(re.compile(r"\bMAIL[ \t]+FROM:[ \t]*<?[ \t]*(" + ADDRESS.pattern + ")", re.I), "mail")
 # Postfix and sendmail log lines: `to=<user@example.org>, ..., dsn=5.1.1, status=bounced (...)`.
-_LOGGED_RECIPIENT = Gated(re.compile(r"\bto=<(" + ADDRESS.pattern + ")>"), "to=<")
+_LOGGED_RECIPIENT = Gated(compiled(r"\bto=<(" + ADDRESS.pattern + ")>"), "to=<")
 _LOGGED_REASON = re.compile(r"\bstatus=\w{1,20} \(|\bstat=")
 # A line that ends by introducing the sender, whose address stands alone on the next line.
 _INTRODUCES_SENDER = re.compile(r"(?:\bsent by|\bfrom|\bsender)[ \t]*:?[ \t]*$", re.I)

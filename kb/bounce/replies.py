@@ -10,15 +10,20 @@ import re
 
 from kb.codes import hard_bounce_of
 
+from .lines import compiled
+
 # RFC 5321 §4.2: three digits, the first 2-5; the second is the category (0-5 in the RFC, but
 # servers also send 571 and the like).
-_CODE = re.compile(r"(?<![\w.,/@=+*-])([245][0-9][0-9])(?=[ \t,-]|:[ \t]|$)")
+# The first digit comes before the look-behind, so that the regex engine skips ahead to a 2, 4 or 5.
+_CODE = re.compile(r"([245](?<![\w.,/@=+*-][245])[0-9][0-9])(?=[ \t,-]|:[ \t]|$)")
 # RFC 3463 §2: class.subject.detail, subject and detail of 1-3 digits. `#` is the Exchange and
 # qmail way of writing one (`#5.1.1`). Not followed by another `.digit` (an IPv4 address).
 _STATUS_AFTER_CODE = re.compile(r"[ \t-]{1,3}#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9])")
-_STATUS = re.compile(r"(?<![\w.=/-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
+# The look-behind follows the first digit, for the same reason (`#` stands outside it, so `#5.1.1`
+# counts wherever the `#` is).
+_STATUS = re.compile(r"([245](?<![\w.=/-][245])\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])")
 # Postfix and sendmail log the enhanced status of a delivery as `dsn=5.1.1`.
-_LOGGED_STATUS = re.compile(r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b")
+_LOGGED_STATUS = compiled(r"\bdsn=([245]\.[0-9]{1,3}\.[0-9]{1,3})\b")
 
 # What may stand right before a reply code on its line, besides nothing at all.
 _REPLY_LEADERS = tuple(":;'\"#([<>`")

@@ -1,0 +1,77 @@
+"""Patterns written for speed (a word boundary or look-behind moved behind the first letter, a
+possessive run) match exactly where their plain forms do, on every line of the corpus."""
+import re
+import unittest
+
+from kb.bounce import freetext, reasons, replies
+from kb.bounce.lines import compiled
+from tests.test_bounce_support import CORPUS
+
+
+def _corpus_lines():
+    emails = sorted((CORPUS / "emails").glob("*.eml"))[::3]
+    return [line for email in emails for line in email.read_bytes().decode("utf-8", "replace").splitlines()]
+
+
+class BoundaryFirstTests(unittest.TestCase):
+    def test_a_boundary_still_bounds_the_word(self):
+        pattern = compiled(r"\bspam\b|\b8-?bit\b|\bheaders?\b")
+        for text in ("spam", "marked as spam.", "8bit", "8-bit data", "bad header", "headers"):
+            self.assertIsNotNone(pattern.search(text), text)
+        for text in ("antispam", "spammer", "x8bit", "subheader"):
+            self.assertIsNone(pattern.search(text), text)
+
+    def test_a_boundary_before_a_group_or_a_digit(self):
+        self.assertEqual(compiled(r"\bdsn=\d").pattern, r"d(?<=\bd)sn=\d")
+        self.assertIsNone(compiled(r"\bdsn=").search("xdsn=5.1.1"))
+        self.assertEqual(compiled(r"(?:\bhost|\b(?:a))").pattern, r"(?:h(?<=\bh)ost|\b(?:a))")
+
+
+class SameMatchesTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.lines = _corpus_lines()
+        cls.lowered = [line.lower() for line in cls.lines]
+
+    def assertSameSpans(self, fast, plain, texts, group=0, label=""):
+        for text in texts:
+            self.assertEqual([m.span(group) for m in fast.finditer(text)],
+                             [m.span(group) for m in plain.finditer(text)], f"{label}: {text!r}")
+
+    def test_every_phrase_matches_where_its_plain_pattern_does(self):
+        texts = self.lowered[::4]
+        for (reason, plain), (_, fast) in zip(reasons._PHRASES, reasons._PHRASE_RES):
+            self.assertSameSpans(fast, re.compile(plain), texts, label=reason)
+
+    def test_reply_and_status_codes(self):
+        self.assertSameSpans(replies._CODE, re.compile(r"(?<![\w.,/@=+*-])([245][0-9][0-9])(?=[ \t,-]|:[ \t]|$)"),
+                             self.lines, group=1, label="code")
+        self.assertSameSpans(replies._STATUS,
+                             re.compile(r"(?<![\w.=/-])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![\w]|\.[0-9]|-[0-9])"),
+                             self.lines, group=1, label="status")
+        self.assertEqual(replies.find_status("x#5.1.1 and (#4.4.1)"), "5.1.1")
+
+    def test_the_remote_host(self):
+        fast = freetext._REMOTE_HOST.pattern
+        plain = re.compile(fast.pattern.replace("(?:h(?<=\\bh)ost|w(?<=\\bw)hile talking to)",
+                                                r"\b(?:host|while talking to)"))
+        self.assertNotEqual(plain.pattern, fast.pattern)
+        self.assertSameSpans(fast, plain, self.lowered, group=1, label="host")
+
+    def test_the_command_and_the_special_lines(self):
+        command = freetext._COMMAND.pattern
+        self.assertSameSpans(command, re.compile(command.pattern.replace(r"in:(?<!\win:)", r"\bin:")),
+                             self.lowered, label="command")
+        special = freetext._SPECIAL_LINE.pattern
+        plain = re.compile(special.pattern.replace("]*+", "]*"))
+        self.assertNotEqual(plain.pattern, special.pattern)
+        for text in self.lowered:
+            found, expected = special.match(text), plain.match(text)
+            self.assertEqual(found and (found.lastgroup, found.end()), expected and (expected.lastgroup, expected.end()),
+                             text)
+
+    def test_noise_is_taken_out_as_one_pattern_did(self):
+        plain = re.compile(r"<?[^\s<>@:;,()\[\]]{1,64}@[^\s<>]{1,255}>?|protect our users from spam|"
+                           r"reduce the amount of spam", re.I)
+        for text in self.lines + ["To best protect our users from spam, mail to <a@example.org> was refused"]:
+            self.assertEqual(reasons._without_noise(text), plain.sub(" ", text), text)

@@ -35,8 +35,12 @@ def records(name, matches):
     return [record(name, match) for match in matches] or [record(name, None)]
 
 
+# One encoder for every row: json.dumps with an option builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def jsonl_line(row):
-    return json.dumps(row, ensure_ascii=False)
+    return _JSON.encode(row)
 
 
 def csv_row(row):

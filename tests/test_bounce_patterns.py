@@ -3,7 +3,7 @@ possessive run) match exactly where their plain forms do, on every line of the c
 import re
 import unittest
 
-from kb.bounce import freetext, reasons, replies
+from kb.bounce import freetext, mime, reasons, replies
 from kb.bounce.lines import compiled
 from tests.test_bounce_support import CORPUS
 
@@ -75,3 +75,9 @@ class SameMatchesTests(unittest.TestCase):
                            r"reduce the amount of spam", re.I)
         for text in self.lines + ["To best protect our users from spam, mail to <a@example.org> was refused"]:
             self.assertEqual(reasons._without_noise(text), plain.sub(" ", text), text)
+
+    def test_a_folded_value_is_unfolded_as_the_fold_pattern_did(self):
+        fold = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+        for value in ("multipart/report;\r\n\treport-type=delivery-status;\r\n boundary=\"b\"",
+                      "a \n\t b", "a\n \n b", "a\r\rb", "x\r\n", "\n lead", "a\x0b\nb  "):
+            self.assertEqual(mime._unfolded(value), fold.sub(" ", value).strip(), repr(value))

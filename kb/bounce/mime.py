@@ -21,7 +21,6 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # colon; a line starting with white space continues the field). Each repetition starts at a
 # line break, so matching is linear.
 _FIELD = re.compile(r"([!-9;-~]{1,76}):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|$)")
-_FOLD = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 _PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 # A blank line, then an mbox "From " line: `From MAILER-DAEMON  Thu Apr 29 23:34:45 2015`.
 _MBOX_SEPARATOR = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)(From [^\r\n ]+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2})")
@@ -153,12 +152,18 @@ def read_headers(text, start, end=None):
         elif name not in headers:
             value = field.group(2)
             # RFC 5322 §2.2.3: unfolding removes the line breaks of a folded field.
-            headers[name] = _FOLD.sub(" ", value).strip() if "\n" in value or "\r" in value else value.strip()
+            headers[name] = _unfolded(value) if "\n" in value or "\r" in value else value.strip()
         pos = field.end()
     if not headers:
         return {}, start
     blank = _NEWLINE.match(text, pos, end)  # the empty line that ends the block
     return headers, blank.end() if blank else pos
+
+
+def _unfolded(value):
+    # Each line break, with the blanks around it, becomes one space (split, not a regex that
+    # would try every position of the value).
+    return " ".join(piece.strip(" \t") for piece in _NEWLINE.split(value)).strip()
 
 
 def content_type(headers, default="text/plain"):
@@ -256,7 +261,7 @@ def _decode_body(text, start, end, headers, params, message):
         data = _decode_base64(raw)
     elif encoding == "quoted-printable":
         # binascii understands "=\n" and "=\r\n" soft breaks; bare CR ends are turned into LF first.
-        data = binascii.a2b_qp(_NEWLINE.sub("\n", raw).encode(message.codec or "utf-8", "replace"))
+        data = binascii.a2b_qp(raw.replace("\r\n", "\n").replace("\r", "\n").encode(message.codec or "utf-8", "replace"))
     else:
         recoded = _recode(raw, charset, message)
         return (raw, start) if recoded is None else (recoded, None)

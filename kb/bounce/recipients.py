@@ -58,7 +58,7 @@ _MAIL_FROM = Gated(re.compile(r"\bMAIL[ \t]+FROM:[ \t]*<?[ \t]*(" + ADDRESS.patt
 _LOGGED_RECIPIENT = Gated(compiled(r"\bto=<(" + ADDRESS.pattern + ")>"), "to=<")
 _LOGGED_REASON = re.compile(r"\bstatus=\w{1,20} \(|\bstat=")
 # A line that ends by introducing the sender, whose address stands alone on the next line.
-_INTRODUCES_SENDER = re.compile(r"(?:\bsent by|\bfrom|\bsender)[ \t]*:?[ \t]*$", re.I)
+_INTRODUCES_SENDER = Gated(re.compile(r"(?:\bsent by|\bfrom|\bsender)[ \t]*:?[ \t]*$", re.I), "from", "sen")
 
 
 def recipient_at_start(line):

@@ -81,3 +81,9 @@ class SameMatchesTests(unittest.TestCase):
         for value in ("multipart/report;\r\n\treport-type=delivery-status;\r\n boundary=\"b\"",
                       "a \n\t b", "a\n \n b", "a\r\rb", "x\r\n", "\n lead", "a\x0b\nb  "):
             self.assertEqual(mime._unfolded(value), fold.sub(" ", value).strip(), repr(value))
+
+    def test_content_type_parameters(self):
+        plain = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+        texts = [line for line in self.lines if ";" in line] + ['text/plain; name="a \\"b\\" c"; x="open']
+        for text in texts:
+            self.assertEqual(mime._PARAM.findall(text), plain.findall(text), text)

@@ -21,7 +21,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # colon; a line starting with white space continues the field). Each repetition starts at a
 # line break, so matching is linear.
 _FIELD = re.compile(r"([!-9;-~]{1,76}):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|$)")
-_PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+# A quoted value as runs of plain characters between escapes, not one branch per character.
+_PARAM = re.compile(r';\s*([\w.*-]+)\s*=\s*("[^"\\]*(?:\\.[^"\\]*)*"|[^;\s]*)')
 # A blank line, then an mbox "From " line: `From MAILER-DAEMON  Thu Apr 29 23:34:45 2015`.
 _MBOX_SEPARATOR = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)(From [^\r\n ]+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2})")
 _DECLARED_CHARSET = re.compile(rb'charset[ \t]*=[ \t]*"?([A-Za-z0-9_.:-]{1,40})', re.I)

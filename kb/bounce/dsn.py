@@ -92,7 +92,8 @@ def _recipient(group):
     Exchange organisation may be an X.400 address or a mailbox on an internal host.
     """
     values = [group[name].value for name in _RECIPIENT_FIELDS if name in group]
-    addresses = [address_of(v) for v in values if not _is_source_routed(v)] + [address_of(v) for v in values]
+    read = [address_of(v) for v in values]
+    addresses = [a for v, a in zip(values, read) if not _is_source_routed(v)] + read
     addresses = [a for a in addresses if a]
     mailboxes = [a for a in addresses if is_mailbox(a)]
     public = [a for a in mailboxes if not is_internal(a) and not _on_a_host_inside(a, mailboxes)]

@@ -1,5 +1,6 @@
-"""Line iteration over text with any line ending (LF, CRLF or a bare CR), keeping offsets, and
-a cheap gate for the case-insensitive patterns tried on every line."""
+"""Line iteration over text with any line ending (LF, CRLF or a bare CR), keeping offsets; a
+cheap gate for the case-insensitive patterns tried on every line; and `compiled`, which writes a
+pattern's word boundaries so that the regex engine can skip ahead to its first letters."""
 import re
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")

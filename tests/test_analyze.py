@@ -1,3 +1,4 @@
+import gc
 import io
 import json
 import logging
@@ -17,6 +18,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from kb.bounce.reasons import REASONS
+from kb.management.commands import analyze_bounce
 from kb.models import ExampleReply
 from tests.helpers import make_code
 
@@ -404,6 +406,14 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         self.assertEqual(len(lines), 60)
         self.assertEqual({line["file"] for line in lines}, {path})
         self.assertEqual(lines[59]["recipient"], "user59@example.org")
+
+    def test_the_paused_collector_runs_every_so_many_messages_and_is_on_again_after(self):
+        path = self._file(_pasted_mbox(25).encode())
+        with mock.patch.object(analyze_bounce, "COLLECT_EVERY", 10), \
+                mock.patch.object(analyze_bounce.gc, "collect", wraps=gc.collect) as collect:
+            call_command("analyze_bounce", "--jsonl", path, stdout=StringIO())
+        self.assertEqual(collect.call_count, 2)
+        self.assertTrue(gc.isenabled())
 
     def test_csv_has_the_contract_columns(self):
         out = StringIO()

@@ -99,3 +99,10 @@ class SummaryTests(unittest.TestCase):
         self.assertEqual(dict(summary.counts["code"]), {"550 5.1.1": 2, "452 4.2.2": 1})
         self.assertEqual(summary.rows("reason")[0][:2], ("userunknown", 2))
         self.assertAlmostEqual(summary.rows("reason")[0][2], 2 / 3)
+
+    def test_ungrouped_it_counts_messages_and_recipients_only(self):
+        summary = Summary(grouped=False)
+        for data in (bounce(1), bounce(2)):
+            summary.add(parse(data))
+        self.assertEqual((summary.messages, summary.recipients), (2, 2))
+        self.assertFalse(any(summary.counts.values()))

@@ -23,6 +23,7 @@ class Summary:
     recipients: int = 0
     unreadable: int = 0        # messages that raised BounceError
     counts: dict = field(default_factory=lambda: {group: Counter() for group in GROUPS})
+    grouped: bool = True       # False: count messages and recipients only (no summary is shown)
 
     def add(self, report):
         self.messages += 1
@@ -31,6 +32,8 @@ class Summary:
 
     def add_finding(self, finding, kind):
         self.recipients += 1
+        if not self.grouped:
+            return
         recipient = finding.recipient or ""
         values = {
             "reason": finding.reason,

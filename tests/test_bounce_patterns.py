@@ -87,3 +87,35 @@ class SameMatchesTests(unittest.TestCase):
         texts = [line for line in self.lines if ";" in line] + ['text/plain; name="a \\"b\\" c"; x="open']
         for text in texts:
             self.assertEqual(mime._PARAM.findall(text), plain.findall(text), text)
+
+
+class HeaderFieldsTests(unittest.TestCase):
+    """The header reader that finds line breaks with str.find reads what the field pattern reads."""
+
+    def assertSameFields(self, text, start=0):
+        by_pattern = mime._fields_by_pattern(text, start, len(text))
+        by_line_breaks = mime._fields_by_line_breaks(text, start, len(text))
+        self.assertEqual(by_line_breaks, by_pattern, repr(text[:200]))
+
+    def test_the_corpus_header_blocks_with_lf_and_crlf(self):
+        for email in sorted((CORPUS / "emails").glob("*.eml")):
+            text = email.read_bytes().decode("utf-8", "replace")
+            lf = text.replace("\r\n", "\n").replace("\r", "\n")
+            for variant in (lf, lf.replace("\n", "\r\n")):
+                start = mime._skip_mbox_from_line(variant)
+                self.assertSameFields(variant, start)
+                # Each part's header block too: after every boundary line.
+                for at in [m.end() for m in re.finditer(r"\n--[^\r\n]+\r?\n", variant)][:8]:
+                    self.assertSameFields(variant, at)
+
+    def test_edges_of_folds_and_line_ends(self):
+        for text in ("A: 1\n b\n\tc\nB: 2", "A:\n folded\n\nbody", "A: 1\n", "A: 1\n ", "A: x\r\n y\r\nB: z\r\n\r\n",
+                     "A: 1\nB: 2\r\nC: 3\n\n", "A: x \t\n\nB: y", "Not a field\nA: 1", "A: 1\nbroken line\nB: 2",
+                     "A:1\nB:2", "A: 1\n\n"):
+            self.assertSameFields(text)
+
+    def test_a_bare_cr_is_left_to_the_pattern(self):
+        for text in ("A: 1\rB: 2\n\n", "A: 1\r\n b\r c\r\n\r\n", "A: x\r\r\nB: y"):
+            self.assertIsNone(mime._fields_by_line_breaks(text, 0, len(text)))
+            self.assertEqual(mime.read_headers(text, 0)[0].keys(),
+                             {name.lower() for name, _, _ in mime._fields_by_pattern(text, 0, len(text))[0]})

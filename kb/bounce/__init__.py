@@ -55,8 +55,12 @@ MAX_HTML = 1 << 20  # an HTML notice states its errors in its first megabyte
 _NOT_A_BOUNCE = "This looks like an ordinary email, not a bounce: no delivery status report and no SMTP error reply found."
 
 
-def parse(data):
-    """Read a bounce (bytes or str) and return a Report; raise BounceError for unusable input."""
+def parse(data, one_message=False):
+    """Read a bounce (bytes or str) and return a Report; raise BounceError for unusable input.
+
+    `one_message` says the input is known to be one message (as batch.mbox_messages hands
+    them over): it is not searched for the "From " lines of further mbox messages.
+    """
     if not isinstance(data, (bytes, bytearray, str)):
         raise BounceError("The input must be text or bytes.")
     if not data.strip():
@@ -65,7 +69,7 @@ def parse(data):
     try:
         if esp.looks_like_json(text):
             return esp.read(text)
-        messages = split_mailbox(text)
+        messages = [(0, len(text))] if one_message else split_mailbox(text)
         return _read(text, codec) if len(messages) == 1 else _read_mailbox(text, codec, messages)
     except (RecursionError, MemoryError) as error:
         raise BounceError("This input is too large or too deeply nested to read.") from error

@@ -157,12 +157,13 @@ class Result:
 
 
 def read_all(batch):
-    """Parse every message of a Batch; one unreadable message does not stop the others."""
+    """Parse every message of a Batch (each item is one message); one unreadable message does
+    not stop the others."""
     result = Result([], [], Summary(), list(batch.notes))
     with reasons.remembered():
         for name, data in batch.items:
             try:
-                report = parse(data)
+                report = parse(data, one_message=True)
             except BounceError as error:
                 result.unreadable.append((name, str(error)))
                 result.summary.add_unreadable()

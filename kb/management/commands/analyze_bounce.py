@@ -84,7 +84,7 @@ class Command(BaseCommand):
         """The Report of each message that is a bounce; the others counted as unreadable."""
         for body in bodies:
             try:
-                yield parse(body)
+                yield parse(body, one_message=True)
             except BounceError:
                 self.totals.add_unreadable()
 

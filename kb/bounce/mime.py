@@ -219,13 +219,14 @@ def content_type(headers, default="text/plain"):
 
 
 def _walk(text, headers, start, end, message, depth, after_report=False):
+    """Add the leaves of the part text[start:end] to the message; return the part's content type."""
     ctype, params = content_type(headers)
     if len(message.parts) >= MAX_PARTS:
-        return
+        return ctype
     if after_report or ctype in RETURNED_MESSAGE_TYPES or _starts_with_trace_field(text, start, end, ctype):
         if headers.get("content-transfer-encoding", "").strip().lower() not in ("base64", "quoted-printable"):
             message.returned.append((text, start, end))
-        return
+        return ctype
     boundary = params.get("boundary")
     parts = list(_split_multipart(text, start, end, boundary)) if ctype.startswith("multipart/") and boundary else []
     if parts and depth < MAX_DEPTH:
@@ -234,15 +235,15 @@ def _walk(text, headers, start, end, message, depth, after_report=False):
             part_headers, body_start = read_headers(text, part_start, part_end)
             if not part_headers:
                 part_headers = {"content-type": "text/plain"}
-            _walk(text, part_headers, body_start, part_end, message, depth + 1, seen_report)
+            part_type = _walk(text, part_headers, body_start, part_end, message, depth + 1, seen_report)
             # RFC 6522 §3: in a multipart/report, what follows the report is the returned message.
-            seen_report = seen_report or (
-                ctype == "multipart/report" and content_type(part_headers)[0] in DELIVERY_STATUS_TYPES)
-        return
+            seen_report = seen_report or (ctype == "multipart/report" and part_type in DELIVERY_STATUS_TYPES)
+        return ctype
     if ctype.startswith(("text/", "message/", "multipart/")) or "/" not in ctype:
         # A multipart without delimiter lines is read as the plain text it then is.
         body, offset = _decode_body(text, start, end, headers, params, message)
         message.parts.append(Part(ctype, params, headers, body, offset))
+    return ctype
 
 
 def _starts_with_trace_field(text, start, end, ctype):

@@ -46,8 +46,9 @@ def _complete(finding, extra):
         changes.update(reply_code=extra.reply_code, diagnostic=extra.diagnostic, span=extra.span)
         if not finding.status and extra.status:
             changes["status"] = extra.status
-    if not finding.command:
-        changes["command"] = (extra and extra.command) or command_in(finding.diagnostic or "")
+    command = finding.command or (extra and extra.command) or command_in(finding.diagnostic or "")
+    if command != finding.command:
+        changes["command"] = command
     if not finding.diagnostic and extra is not None and extra.diagnostic:
         changes.update(diagnostic=extra.diagnostic, span=extra.span)
     return replace(finding, **changes) if changes else finding

@@ -1,5 +1,6 @@
 """The public face of kb.bounce: parse, Report, Finding, BounceError."""
 import dataclasses
+import inspect
 import subprocess
 import sys
 import unittest
@@ -25,6 +26,17 @@ class FindingTests(unittest.TestCase):
     def test_a_finding_is_frozen(self):
         with self.assertRaises(dataclasses.FrozenInstanceError):
             self.finding().status = "5.1.1"
+
+    def test_its_own_init_takes_the_fields_in_order_with_their_defaults(self):
+        # Finding writes its __init__ by hand (one dict update): it must stay the dataclass's.
+        parameters = list(inspect.signature(Finding).parameters.values())
+        self.assertEqual([(p.name, p.default) for p in parameters],
+                         [(f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
+                          for f in dataclasses.fields(Finding)])
+        values = {f.name: f"value of {f.name}" for f in dataclasses.fields(Finding)}
+        finding = Finding(**values)
+        self.assertEqual(dataclasses.asdict(finding), values)
+        self.assertEqual(dataclasses.replace(finding, status="5.1.1"), Finding(**values | {"status": "5.1.1"}))
 
     def test_hard_bounce_follows_the_reply_class(self):
         self.assertIs(self.finding("550", "5.1.1").hard_bounce, True)

@@ -246,13 +246,26 @@ class _Phrases:
         self.others = tuple(phrase for phrase in every if not phrase.isascii())
 
     def found_in(self, text):
-        lowered = text.lower()
-        by_key = self.by_key
-        for word in lowered.split():
-            for phrase in by_key.get(word.lstrip(_PUNCTUATION)[:self.KEY], ()):
+        return self.found_in_words(_Words(text))
+
+    def found_in_words(self, words):
+        """found_in for a text read once by _Words, to be tried against several tables."""
+        by_key, lowered = self.by_key, words.lowered
+        for key in words.keys:
+            for phrase in by_key.get(key, ()):
                 if phrase in lowered:
                     return True
-        return not text.isascii() and any(phrase in lowered for phrase in self.others)
+        return not words.ascii and any(phrase in lowered for phrase in self.others)
+
+
+class _Words:
+    """A text lowered, with the keys of its words (_Phrases.KEY letters, leading marks dropped)."""
+    __slots__ = ("lowered", "keys", "ascii")
+
+    def __init__(self, text):
+        self.lowered = text.lower()
+        self.keys = {word.lstrip(_PUNCTUATION)[:_Phrases.KEY] for word in self.lowered.split()}
+        self.ascii = text.isascii()
 
 
 _PUNCTUATION = "\"'(<[*-"
@@ -286,8 +299,9 @@ def says_auto_reply(subject):
 def meaning(text):
     """The Sisimai reason name ("rejected", "userunknown", "mailboxfull", "mesgtoobig", "hostunknown")
     that a localised failure text states, or None."""
+    words = _Words(text)
     for reason, phrases in _BY_MEANING:
-        if phrases.found_in(text):
+        if phrases.found_in_words(words):
             return reason
     return None
 

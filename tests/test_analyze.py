@@ -415,6 +415,15 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         self.assertEqual(collect.call_count, 2)
         self.assertTrue(gc.isenabled())
 
+    def test_output_goes_out_in_blocks_but_message_by_message_on_a_terminal(self):
+        path = self._file(_pasted_mbox(5).encode())
+        for terminal, writes in ((False, 1), (True, 5)):
+            with self.subTest(terminal=terminal):
+                out = _CountingStream(terminal)
+                call_command("analyze_bounce", "--jsonl", path, stdout=out)
+                self.assertEqual(out.writes, writes)
+                self.assertEqual(len(out.getvalue().splitlines()), 5)
+
     def test_csv_has_the_contract_columns(self):
         out = StringIO()
         call_command("analyze_bounce", "--csv", self._file(DSN.encode(), "a.eml"), stdout=out)
@@ -430,6 +439,21 @@ class AnalyzeBounceBatchCommandTests(TestCase):
         self.assertIn("3 message(s), 4 recipient(s), 1 not read as bounces", text)
         self.assertRegex(text, r"By reason:\n\s+2\s+50.0%\s+userunknown")
         self.assertIn("By advice:", text)
+
+
+class _CountingStream(StringIO):
+    """A stdout that counts its writes and says whether it is a terminal."""
+
+    def __init__(self, terminal):
+        super().__init__()
+        self.terminal, self.writes = terminal, 0
+
+    def isatty(self):
+        return self.terminal
+
+    def write(self, text):
+        self.writes += 1
+        return super().write(text)
 
 
 def _pasted_mbox(count):

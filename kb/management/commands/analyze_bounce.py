@@ -15,6 +15,8 @@ NO_LIMITS = batch.Limits(max_messages=sys.maxsize, max_bytes=sys.maxsize)
 # 10,000 messages), so the cyclic collector is paused while they stream, and run once every
 # COLLECT_EVERY messages so that a cycle made somewhere can never pile up.
 COLLECT_EVERY = 1000
+# Output is written in blocks of this many characters, and after each message on a terminal.
+BLOCK = 1 << 16
 
 
 class Command(BaseCommand):
@@ -36,9 +38,11 @@ class Command(BaseCommand):
         # re-scanning them after every batch of parsed files.
         gc.freeze()
         gc.disable()
+        self.out = _Blocks(self.stdout)
         try:
             self._run(files, "jsonl" if jsonl else "csv" if csv else "summary" if summary else "text", summary)
         finally:
+            self.out.flush()
             gc.enable()
 
     def _run(self, files, mode, summary):
@@ -46,8 +50,9 @@ class Command(BaseCommand):
         self.matcher, self.totals, self.mode = Matcher(), Summary(grouped=summary), mode
         self.streamed = 0  # reports read, for the collector's turns
         self.progress = sys.stderr.isatty()
+        self.interactive = self.stdout.isatty()  # each message's lines shown as soon as they are read
         if self.mode == "csv":
-            self.csv = _csv_writer(self.stdout)
+            self.csv = _csv_writer(self.out)
             self.csv.writerow(FIELDS)
         failures = 0
         with reasons.remembered():
@@ -61,7 +66,7 @@ class Command(BaseCommand):
         if self.progress:
             sys.stderr.write("\n")
         if summary:
-            self.stdout.write("\n".join(self.totals.lines()))
+            self.out.write("".join(line + "\n" for line in self.totals.lines()))
         if failures and self.mode == "text" and failures == len(files):
             raise CommandError("No file could be read as a bounce.")
 
@@ -102,11 +107,13 @@ class Command(BaseCommand):
                 continue
             matches = self.matcher.match_all(report.findings, with_examples=self.mode == "text")
             if self.mode == "jsonl":
-                self.stdout.write("\n".join(jsonl_line(row) for row in records(path, matches)))
+                self.out.write("".join(jsonl_line(row) + "\n" for row in records(path, matches)))
             elif self.mode == "csv":
                 self.csv.writerows(csv_row(row) for row in records(path, matches))
             else:
                 self._print_report(path, report, matches)
+            if self.interactive:
+                self.out.flush()
         if not read:
             raise BounceError("No message in it could be read as a bounce.")
         return True
@@ -114,27 +121,51 @@ class Command(BaseCommand):
     def _print_error(self, path, error):
         row = record(path, None) | {"error": str(error)}
         if self.mode == "jsonl":
-            self.stdout.write(jsonl_line(row))
+            self.out.write(jsonl_line(row) + "\n")
         elif self.mode == "csv":
             self.csv.writerow(csv_row(row))
         else:
             self.stderr.write(f"{path}: {error}")
 
     def _print_report(self, path, report, matches):
-        self.stdout.write(f"{path}: {report.kind}, {len(matches)} recipient(s)")
+        say = self.out.line
+        say(f"{path}: {report.kind}, {len(matches)} recipient(s)")
         for match in matches:
             finding = match.finding
             soft_hard = {True: "hard", False: "soft", None: "unknown"}[match.hard_bounce]
             entry = f"{match.entry.code} {match.entry.title}" if match.entry else "no entry"
-            self.stdout.write(f"  {finding.recipient or '(recipient not named)'}: "
-                              f"{finding.reply_code or '-'} {finding.status or '-'} ({soft_hard}) -> {entry}")
-            self.stdout.write(f"    {finding.reason}: {finding.advice} ({finding.advice_why})")
+            say(f"  {finding.recipient or '(recipient not named)'}: "
+                f"{finding.reply_code or '-'} {finding.status or '-'} ({soft_hard}) -> {entry}")
+            say(f"    {finding.reason}: {finding.advice} ({finding.advice_why})")
             if finding.diagnostic:
-                self.stdout.write(f"    {finding.diagnostic[:200]}")
+                say(f"    {finding.diagnostic[:200]}")
             if finding.note:
-                self.stdout.write(f"    note: {finding.note}")
+                say(f"    note: {finding.note}")
             for warning in match.warnings:
-                self.stdout.write(f"    warning: {warning}")
+                say(f"    warning: {warning}")
+
+
+class _Blocks:
+    """Text gathered and written to a command's stdout in blocks: under PYTHONUNBUFFERED every
+    write is a system call (10,000 messages piped on: 0.15 to 0.17 s of system time, 0.07 to 0.08 s in blocks)."""
+
+    def __init__(self, stdout):
+        self.stdout, self.parts, self.size = stdout, [], 0
+
+    def write(self, text):
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= BLOCK:
+            self.flush()
+
+    def line(self, text):
+        self.write(text + "\n")
+
+    def flush(self):
+        if self.parts:
+            self.stdout.write("".join(self.parts), ending="")
+            self.stdout.flush()
+            self.parts, self.size = [], 0
 
 
 def _csv_writer(stdout):

@@ -125,6 +125,7 @@ class Command(BaseCommand):
         elif self.mode == "csv":
             self.csv.writerow(csv_row(row))
         else:
+            self.out.flush()  # what came before it first, where stdout and stderr go to one place
             self.stderr.write(f"{path}: {error}")
 
     def _print_report(self, path, report, matches):

@@ -95,8 +95,9 @@ def _recipient(group):
     if not values:
         return None  # the per-message group
     read = [address_of(v) for v in values]
+    direct = [a for v, a in zip(values, read) if not _is_source_routed(v)]
     # Each address once (the two fields often name the same one), those not source-routed first.
-    addresses = [a for a in dict.fromkeys([a for v, a in zip(values, read) if not _is_source_routed(v)] + read) if a]
+    addresses = [a for a in dict.fromkeys(direct + read) if a]
     mailboxes = [a for a in addresses if is_mailbox(a)]
     public = [a for a in mailboxes if not is_internal(a) and not _on_a_host_inside(a, mailboxes)]
     return (public or mailboxes or addresses or [None])[0]
